@@ -1,0 +1,3 @@
+export { CliError } from './cli-error.ts'
+export type { ServerCommandOptions } from './commands/server.ts'
+export { serverCommand } from './commands/server.ts'

@@ -1,0 +1,59 @@
+import { buildOpenApiDocument } from '@agentapi-proxy/shared/routes'
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { requestId } from 'hono/request-id'
+import { AppError } from './errors.ts'
+import { notFound, onError } from './http/problem-response.ts'
+import { requestLog } from './http/request-log.ts'
+import type { Logger } from './logger.ts'
+import { registerDocsRoutes } from './routes/docs.ts'
+import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
+import { registerUnbuiltRoutes } from './routes/unbuilt.ts'
+import { validationError } from './validation.ts'
+
+/** What {@link createApp} is built from; tests pass real collaborators on port 0. */
+export interface AppDeps {
+  logger: Logger
+  /** Named checks `/ready` runs (e.g. the store's ping). */
+  readiness?: Record<string, ReadinessCheck>
+  /** Largest JSON body the API accepts, in bytes (the proxy path has its own rules). */
+  maxBodyBytes?: number
+}
+
+/**
+ * The Hono application for the API: request id → request log → routes, with one `onError`
+ * that renders problem+json and one validation hook that names each bad field.
+ *
+ * @example
+ * const app = createApp({ logger: createLogger() })
+ * const res = await app.request('/health')
+ */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target)
+    },
+  })
+  app.use(requestId())
+  app.use(requestLog(deps.logger))
+  app.use(
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
+      onError: () => {
+        throw new AppError(
+          'payload_too_large',
+          `Request bodies are limited to ${deps.maxBodyBytes ?? 1024 * 1024} bytes`,
+        )
+      },
+    }),
+  )
+  registerHealthRoutes(app, deps.readiness ?? {})
+  registerDocsRoutes(app, buildOpenApiDocument())
+  registerUnbuiltRoutes(app)
+  app.notFound(notFound)
+  app.onError(onError(deps.logger))
+  return app
+}
+
+/** The application type, for tests and the server. */
+export type App = ReturnType<typeof createApp>

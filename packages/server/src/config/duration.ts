@@ -1,0 +1,22 @@
+import { z } from 'zod'
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
+
+/**
+ * A duration written as seconds (`30`) or with a unit (`500ms`, `30s`, `5m`, `1h`), read as
+ * milliseconds. `0` means "never" where the field says so.
+ */
+export const DurationSchema = z
+  .union([z.number().nonnegative(), z.string()])
+  .transform((value, ctx) => {
+    if (typeof value === 'number') return Math.round(value * 1000)
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim())
+    if (!match) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'Use seconds (30) or a duration like 500ms, 30s, 5m, 1h',
+      })
+      return z.NEVER
+    }
+    return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS])
+  })

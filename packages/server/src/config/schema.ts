@@ -1,0 +1,156 @@
+import { PermissionSchema, RoleSchema, UserIdSchema } from '@agentapi-proxy/shared'
+import { z } from 'zod'
+import { DurationSchema } from './duration.ts'
+
+// Every object is strict: a misspelt key is an error that names it, not a silently ignored line.
+
+const StaticApiKeySchema = z.strictObject({
+  key: z.string().min(16, 'API keys need at least 16 characters'),
+  user_id: UserIdSchema,
+  role: RoleSchema.default('member'),
+  permissions: z.array(PermissionSchema).default([]),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+})
+
+const TeamRoleSchema = z.strictObject({
+  role: RoleSchema,
+  permissions: z.array(PermissionSchema).default([]),
+})
+
+const OAuthSchema = z.strictObject({
+  client_id: z.string().min(1).optional(),
+  client_secret: z.string().min(1).optional(),
+  scope: z.string().default('read:user read:org'),
+  base_url: z.url().default('https://github.com'),
+  allowed_redirect_uris: z.array(z.url()).default([]),
+})
+
+const AuthSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  static: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      header_name: z.string().min(1).default('X-API-Key'),
+      api_keys: z.array(StaticApiKeySchema).default([]),
+      keys_file: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  github: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      base_url: z.url().default('https://api.github.com'),
+      user_mapping: z
+        .strictObject({
+          default_role: RoleSchema.default('member'),
+          default_permissions: z
+            .array(PermissionSchema)
+            .default(['session:create', 'session:list', 'session:delete', 'session:access']),
+          team_role_mapping: z.record(z.string().min(1), TeamRoleSchema).default({}),
+        })
+        .prefault({}),
+      oauth: OAuthSchema.optional(),
+    })
+    .prefault({}),
+})
+
+const AgentSchema = z.strictObject({
+  command: z
+    .union([z.string().min(1), z.array(z.string()).min(1)])
+    .optional()
+    .transform((command) => (typeof command === 'string' ? command.split(/\s+/) : command))
+    .describe(
+      'argv of the agent; {port} is replaced. Unset: agentapi when on PATH, else the echo agent',
+    ),
+  type: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/)
+    .default('claude'),
+  startup_script: z.string().min(1).optional(),
+})
+
+const SessionLimitsSchema = z.strictObject({
+  max_sessions: z.number().int().positive().default(100),
+  max_sessions_per_user: z.number().int().positive().default(10),
+  max_concurrent_starts: z.number().int().positive().default(8),
+  startup_timeout: DurationSchema.default(60),
+  idle_timeout: DurationSchema.default(0).describe('0 keeps idle sessions forever'),
+  stop_grace: DurationSchema.default(5),
+  workdir_root: z.string().min(1).default('data/sessions'),
+  log_max_bytes: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
+  inherit_env: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+    .default(['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'HOME', 'USER']),
+})
+
+/**
+ * The whole configuration file. Every field has a default, so `{}` (or no file) is valid.
+ */
+export const ConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8080),
+    start_port: z.number().int().min(1024).max(65_000).default(9000),
+    auth: AuthSchema.prefault({}),
+    persistence: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+        path: z.string().min(1).default('data/agentapi-proxy.sqlite'),
+        url: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    role_env_files: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        path: z.string().min(1).default('role-env'),
+      })
+      .prefault({}),
+    agent: AgentSchema.prefault({}),
+    session: SessionLimitsSchema.prefault({}),
+    cors: z.strictObject({ allowed_origins: z.array(z.string().min(1)).default([]) }).prefault({}),
+  })
+  .superRefine((config, ctx) => {
+    const oauth = config.auth.github.oauth
+    if (oauth && !oauth.client_id) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'github', 'oauth', 'client_id'],
+        message: 'OAuth needs a client_id',
+      })
+    }
+    if (oauth && !oauth.client_secret) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'github', 'oauth', 'client_secret'],
+        message: 'OAuth needs a client_secret',
+      })
+    }
+    if (
+      config.persistence.enabled &&
+      config.persistence.backend === 'postgres' &&
+      !config.persistence.url
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['persistence', 'url'],
+        message: 'The postgres backend needs a url',
+      })
+    }
+    const { auth } = config
+    if (auth.enabled && !auth.static.enabled && !auth.github.enabled) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth', 'enabled'],
+        message: 'Auth is on but no method is: enable auth.static or auth.github',
+      })
+    }
+  })
+
+/** The validated configuration; durations are milliseconds. */
+export type Config = z.output<typeof ConfigSchema>
+/** The configuration as written in a file. */
+export type ConfigInput = z.input<typeof ConfigSchema>

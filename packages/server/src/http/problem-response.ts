@@ -1,0 +1,36 @@
+import { PROBLEM_CONTENT_TYPE } from '@agentapi-proxy/shared'
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { AppError, codeForStatus } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+
+/** Renders an {@link AppError} as problem+json for this request. */
+export function problemResponse(c: Context, error: AppError): Response {
+  const body = error.toProblem({ instance: c.req.path, requestId: c.get('requestId') })
+  return new Response(JSON.stringify(body), {
+    status: error.status,
+    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...error.headers },
+  })
+}
+
+/**
+ * The one `onError`: AppErrors as they are, framework HTTP errors by their status, anything
+ * else as `internal` — logged once with its stack, never shown to the caller.
+ */
+export function onError(logger: Logger): ErrorHandler {
+  return (error, c) => {
+    if (error instanceof AppError) return problemResponse(c, error)
+    if (error instanceof HTTPException && error.status < 500) {
+      return problemResponse(c, new AppError(codeForStatus(error.status), error.message))
+    }
+    logger.error({ err: error, req_id: c.get('requestId'), path: c.req.path }, 'unhandled error')
+    return problemResponse(
+      c,
+      new AppError('internal', 'Something went wrong; the request id is in the logs'),
+    )
+  }
+}
+
+/** 404 for paths no route claims, as problem+json. */
+export const notFound: NotFoundHandler = (c) =>
+  problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`))

@@ -1,0 +1,23 @@
+import type { MiddlewareHandler } from 'hono'
+import type { Logger } from '../logger.ts'
+
+/**
+ * One structured line per request: id, method, path (never the query: it may carry an OAuth
+ * code), status and duration. Health probes log at debug so they do not drown the rest.
+ */
+export function requestLog(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now()
+    await next()
+    const line = {
+      req_id: c.get('requestId'),
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    }
+    const quiet = c.req.path === '/health' || c.req.path === '/ready'
+    if (quiet) logger.debug(line, 'request')
+    else logger.info(line, 'request')
+  }
+}

@@ -1,0 +1,38 @@
+import type { FieldIssue } from '@agentapi-proxy/shared'
+import type { z } from 'zod'
+import { AppError } from './errors.ts'
+
+/**
+ * Zod issues as field issues named by dot path. An unknown key is reported at its own path
+ * ("colour: Unknown field") rather than at its parent's, so the caller sees which field to drop.
+ */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: dotPath([...issue.path, key]),
+        message: 'Unknown field',
+      }))
+    }
+    return [{ path: dotPath(issue.path), message: readable(issue) }]
+  })
+}
+
+/** The `invalid_request` error for a failed validation of `where` (body, query, …). */
+export function validationError(error: z.ZodError, where: string): AppError {
+  const errors = fieldIssues(error)
+  const detail = errors.map((e) => `${e.path || where}: ${e.message}`).join('; ')
+  return new AppError('invalid_request', `Invalid ${where}: ${detail}`, { errors })
+}
+
+// zod says "expected string, received undefined" for a missing field; people say "Required".
+function readable(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+    return `Required (${issue.expected})`
+  }
+  return issue.message
+}
+
+function dotPath(path: PropertyKey[]): string {
+  return path.map(String).join('.')
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod'
+import { PermissionSchema, RoleSchema } from './auth.ts'
+import { TimestampSchema, UserIdSchema } from './common.ts'
+
+/**
+ * `POST /api-keys`: a user creates keys for themselves; an admin for anyone.
+ *
+ * @example
+ * const body: CreateApiKeyRequest = { name: 'ci', expires_at: '2027-01-01T00:00:00Z' }
+ */
+export const CreateApiKeyRequestSchema = z
+  .strictObject({
+    name: z.string().min(1).max(128).meta({ example: 'laptop' }),
+    user_id: UserIdSchema.optional().meta({ description: 'Owner; another user needs admin' }),
+    role: RoleSchema.optional(),
+    permissions: z.array(PermissionSchema).max(8).optional(),
+    expires_at: TimestampSchema.optional(),
+  })
+  .meta({ id: 'CreateApiKeyRequest' })
+export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>
+
+/**
+ * An API key as listed: never its secret, only a prefix to recognise it by.
+ *
+ * @example
+ * const { api_keys } = await client.listApiKeys()
+ */
+export const ApiKeySchema = z
+  .object({
+    id: z.string().meta({ example: 'key_01hx…' }),
+    name: z.string(),
+    prefix: z.string().meta({ description: 'First characters of the key', example: 'ap_3f9c' }),
+    user_id: UserIdSchema,
+    role: RoleSchema,
+    permissions: z.array(PermissionSchema),
+    created_at: TimestampSchema,
+    expires_at: TimestampSchema.nullable(),
+    last_used_at: TimestampSchema.nullable(),
+  })
+  .meta({ id: 'ApiKey' })
+export type ApiKey = z.infer<typeof ApiKeySchema>
+
+/**
+ * The one response that carries the secret: store it now, it is never shown again.
+ *
+ * @example
+ * const { key } = await client.createApiKey({ name: 'ci' })
+ */
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().meta({ description: 'The secret, shown once' }),
+}).meta({ id: 'CreatedApiKey' })
+export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>
+
+/**
+ * `GET /api-keys`.
+ *
+ * @example
+ * for (const k of (await client.listApiKeys()).api_keys) console.log(k.prefix, k.name)
+ */
+export const ApiKeyListSchema = z
+  .object({ api_keys: z.array(ApiKeySchema) })
+  .meta({ id: 'ApiKeyList' })
+export type ApiKeyList = z.infer<typeof ApiKeyListSchema>
+
+/**
+ * `DELETE /api-keys/:id`: the key stops working at once.
+ *
+ * @example
+ * const r: RevokedApiKey = { id: 'key_01hx…', status: 'revoked' }
+ */
+export const RevokedApiKeySchema = z
+  .object({ id: z.string(), status: z.literal('revoked') })
+  .meta({ id: 'RevokedApiKey' })
+export type RevokedApiKey = z.infer<typeof RevokedApiKeySchema>

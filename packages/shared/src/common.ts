@@ -1,0 +1,66 @@
+import { z } from 'zod'
+
+/**
+ * A session id: a UUID, so a proxied path can never be mistaken for an API path.
+ *
+ * @example
+ * SessionIdSchema.parse('5b7d1e52-2f0c-4a53-9d1e-0c3f6b1c8a11')
+ */
+export const SessionIdSchema = z.uuid().meta({
+  description: 'Session id (UUID)',
+  example: '5b7d1e52-2f0c-4a53-9d1e-0c3f6b1c8a11',
+})
+
+/**
+ * A user id: GitHub's numeric id for GitHub users, the configured id for API keys.
+ *
+ * @example
+ * UserIdSchema.parse('alice')
+ */
+export const UserIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@:-]*$/, 'Use letters, digits and . _ @ : -')
+  .meta({ description: 'User id', example: 'alice' })
+
+/**
+ * Free-form labels for finding sessions again (`GET /search?tag.team=infra`).
+ *
+ * @example
+ * TagsSchema.parse({ team: 'infra', ticket: 'OPS-12' })
+ */
+export const TagsSchema = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'Tag keys use letters, digits and . _ -'),
+    z.string().max(256),
+  )
+  .refine((tags) => Object.keys(tags).length <= 32, 'At most 32 tags')
+  .meta({ description: 'Labels for search', example: { team: 'infra' } })
+export type Tags = z.infer<typeof TagsSchema>
+
+/** Matches a POSIX-portable environment variable name. */
+export const ENV_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/**
+ * Extra environment for a session's agent. Names are checked here; which names are refused
+ * (loader hijacks such as LD_PRELOAD) is the server's rule.
+ *
+ * @example
+ * EnvironmentSchema.parse({ GITHUB_TOKEN: 'ghp_…', LOG_LEVEL: 'debug' })
+ */
+export const EnvironmentSchema = z
+  .record(
+    z.string().max(128).regex(ENV_KEY_PATTERN, 'Names match ^[A-Za-z_][A-Za-z0-9_]*$'),
+    z.string().max(32_768),
+  )
+  .refine((env) => Object.keys(env).length <= 128, 'At most 128 variables')
+  .meta({ description: 'Environment variables for the agent', example: { LOG_LEVEL: 'debug' } })
+export type Environment = z.infer<typeof EnvironmentSchema>
+
+/** An RFC 3339 timestamp in UTC. */
+export const TimestampSchema = z.iso.datetime().meta({ example: '2026-11-25T13:37:00.000Z' })

@@ -1,0 +1,87 @@
+export type {
+  ApiKey,
+  ApiKeyList,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  RevokedApiKey,
+} from './api-keys.ts'
+export {
+  ApiKeyListSchema,
+  ApiKeySchema,
+  CreateApiKeyRequestSchema,
+  CreatedApiKeySchema,
+  RevokedApiKeySchema,
+} from './api-keys.ts'
+export type { AuthStatusResponse, AuthType, AuthTypesResponse, Permission, Role } from './auth.ts'
+export {
+  AuthStatusResponseSchema,
+  AuthTypeSchema,
+  AuthTypesResponseSchema,
+  PermissionSchema,
+  RoleSchema,
+} from './auth.ts'
+export type { Environment, Tags } from './common.ts'
+export {
+  ENV_KEY_PATTERN,
+  EnvironmentSchema,
+  SessionIdSchema,
+  TagsSchema,
+  TimestampSchema,
+  UserIdSchema,
+} from './common.ts'
+export type { Health, Readiness } from './health.ts'
+export { HealthSchema, ReadinessSchema } from './health.ts'
+export type {
+  OAuthAuthorizeRequest,
+  OAuthAuthorizeResponse,
+  OAuthCallbackQuery,
+  OAuthLogoutResponse,
+  OAuthRefreshRequest,
+  OAuthTokenResponse,
+  OAuthUser,
+} from './oauth.ts'
+export {
+  OAuthAuthorizeRequestSchema,
+  OAuthAuthorizeResponseSchema,
+  OAuthCallbackQuerySchema,
+  OAuthLogoutResponseSchema,
+  OAuthRefreshRequestSchema,
+  OAuthTokenResponseSchema,
+  OAuthUserSchema,
+} from './oauth.ts'
+export type { ErrorCode, FieldIssue, Problem } from './problem.ts'
+export {
+  ERROR_CODES,
+  ERROR_STATUS,
+  ERROR_TITLE,
+  FieldIssueSchema,
+  PROBLEM_CONTENT_TYPE,
+  ProblemSchema,
+  problemType,
+} from './problem.ts'
+export type {
+  AgentStatus,
+  DeleteSessionResponse,
+  LogsQuery,
+  SearchQuery,
+  SearchResponse,
+  Session,
+  SessionLogs,
+  SessionStatus,
+  SessionSummary,
+  StartSessionRequest,
+} from './sessions.ts'
+export {
+  AgentStatusSchema,
+  DeleteSessionResponseSchema,
+  LogsQuerySchema,
+  SearchQuerySchema,
+  SearchResponseSchema,
+  SessionLogsSchema,
+  SessionParamsSchema,
+  SessionSchema,
+  SessionStatusSchema,
+  SessionSummarySchema,
+  StartSessionRequestSchema,
+  tagFilters,
+} from './sessions.ts'

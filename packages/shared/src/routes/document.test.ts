@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { OPENAPI_DOCUMENT_PATH, serializeOpenApiDocument } from './committed.ts'
+import { buildOpenApiDocument } from './document.ts'
+
+describe('buildOpenApiDocument', () => {
+  const document = buildOpenApiDocument()
+
+  it('is OpenAPI 3.1 and documents every path of the HTTP API', () => {
+    expect(document.openapi).toBe('3.1.0')
+    expect(Object.keys(document.paths ?? {}).sort()).toEqual(
+      [
+        '/health',
+        '/ready',
+        '/openapi.json',
+        '/docs',
+        '/start',
+        '/search',
+        '/sessions/{sessionId}',
+        '/sessions/{sessionId}/logs',
+        '/auth/types',
+        '/auth/status',
+        '/oauth/authorize',
+        '/oauth/callback',
+        '/oauth/refresh',
+        '/oauth/logout',
+        '/api-keys',
+        '/api-keys/{keyId}',
+        '/{sessionId}/{path}',
+      ].sort(),
+    )
+  })
+
+  it('describes every error as problem+json', () => {
+    const start = document.paths?.['/start']?.post
+    expect(Object.keys(start?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '401', '403', '422', '429', '500', '501']),
+    )
+    const problem = start?.responses?.['422'] as { content: Record<string, unknown> }
+    expect(Object.keys(problem.content)).toEqual(['application/problem+json'])
+  })
+
+  it('matches the committed docs/openapi.json', () => {
+    const committed = readFileSync(OPENAPI_DOCUMENT_PATH, 'utf8')
+    const generated = serializeOpenApiDocument(document)
+    if (committed !== generated) {
+      expect.fail(
+        'docs/openapi.json is stale: the shared schemas changed. Regenerate it with `pnpm openapi` and commit the result.',
+      )
+    }
+  })
+})

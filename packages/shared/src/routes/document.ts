@@ -1,0 +1,86 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { createApiKey, deleteApiKey, listApiKeys } from './api-keys.ts'
+import { authStatus, authTypes } from './auth.ts'
+import { docs, health, openapi, ready } from './health.ts'
+import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
+import { proxyRoutes } from './proxy.ts'
+import {
+  deleteSession,
+  getSession,
+  getSessionLogs,
+  searchSessions,
+  startSession,
+} from './sessions.ts'
+
+/** Every route of the API, keyed by operation name. */
+export const routes = {
+  health,
+  ready,
+  openapi,
+  docs,
+  startSession,
+  searchSessions,
+  getSession,
+  getSessionLogs,
+  deleteSession,
+  authTypes,
+  authStatus,
+  oauthAuthorize,
+  oauthCallback,
+  oauthRefresh,
+  oauthLogout,
+  listApiKeys,
+  createApiKey,
+  deleteApiKey,
+} as const
+
+/** Options for {@link buildOpenApiDocument}. */
+export interface OpenApiDocumentOptions {
+  /** `info.version`; defaults to the shared package's version. */
+  version?: string
+}
+
+/**
+ * The OpenAPI 3.1 document of the whole API, generated from the shared schemas. The server
+ * serves it at `/openapi.json`; `docs/openapi.json` is a committed copy.
+ *
+ * @example
+ * const doc = buildOpenApiDocument()
+ * console.log(Object.keys(doc.paths ?? {}))
+ */
+export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}) {
+  // The registry of a bare OpenAPIHono is the generator; no handler is ever attached here.
+  const app = new OpenAPIHono()
+  const registry = app.openAPIRegistry
+  for (const route of [...Object.values(routes), ...proxyRoutes]) registry.registerPath(route)
+  registry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'A static or managed API key (the header name is configurable)',
+  })
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key, a GitHub token, or a token issued by /oauth/callback',
+  })
+  return app.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'agentapi-proxy',
+      version: options.version ?? '0.1.0',
+      description:
+        'Runs one coder/agentapi server per session behind one authenticated front door. ' +
+        'Errors are RFC 9457 problem+json with a stable `code`.',
+      license: { name: 'MIT', url: 'https://opensource.org/license/mit' },
+    },
+    tags: [
+      { name: 'Sessions', description: 'Start, find, inspect and stop agent sessions' },
+      { name: 'Proxy', description: "Talk to a session's agentapi" },
+      { name: 'Auth', description: 'Who may do what' },
+      { name: 'OAuth', description: 'Sign in with GitHub' },
+      { name: 'API keys', description: 'Manage API keys' },
+      { name: 'Health', description: 'Liveness, readiness and this document' },
+    ],
+  })
+}
