@@ -1,3 +1,3 @@
-import { defineProject } from 'vitest/config'
+import { workspaceProject } from '../../vitest.shared.ts'
 
-export default defineProject({ test: { name: 'shared' } })
+export default workspaceProject('shared')

@@ -18,8 +18,17 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
   })
 }
 
-/** The `invalid_request` error for a failed validation of `where` (body, query, …). */
-export function validationError(error: z.ZodError, where: string): AppError {
+// Hono's validation targets, as a person calls them.
+const TARGET_NAMES: Record<string, string> = {
+  json: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'headers',
+}
+
+/** The `invalid_request` error for a failed validation of `target` (json, query, param, …). */
+export function validationError(error: z.ZodError, target: string): AppError {
+  const where = TARGET_NAMES[target] ?? target
   const errors = fieldIssues(error)
   const detail = errors.map((e) => `${e.path || where}: ${e.message}`).join('; ')
   return new AppError('invalid_request', `Invalid ${where}: ${detail}`, { errors })
@@ -30,6 +39,8 @@ function readable(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
     return `Required (${issue.expected})`
   }
+  // A bad record key is reported as "Invalid key in record"; the reason is one level down.
+  if (issue.code === 'invalid_key') return issue.issues[0]?.message ?? issue.message
   return issue.message
 }
 

@@ -25,6 +25,11 @@ export interface ServerCommandOptions {
 export async function serverCommand(options: ServerCommandOptions): Promise<void> {
   const loaded = loadOrExplain(options)
   const logger = createLogger({ verbose: options.verbose ?? false })
+  // Listen for signals before anything starts, so a stop during start-up is still graceful.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
   const server = await startServer({ config: loaded.config, logger })
   process.stderr.write(
     formatBanner({
@@ -35,10 +40,7 @@ export async function serverCommand(options: ServerCommandOptions): Promise<void
       agent: server.agent,
     }),
   )
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
+  const signal = await stopSignal
   logger.info({ signal }, 'shutting down')
   await server.close()
   logger.flush()

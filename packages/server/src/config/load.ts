@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml'
 import type { z } from 'zod'
 import { fieldIssues } from '../validation.ts'
 import { type ExpansionIssue, expandEnv } from './expand.ts'
+import { crossFieldIssues } from './rules.ts'
 import { type Config, ConfigSchema } from './schema.ts'
 
 /** Command-line flags that override the file. */
@@ -65,6 +66,7 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const merged = applyFlags(expanded, options.flags ?? {})
   const result = ConfigSchema.safeParse(merged)
   if (!result.success) issues.push(...fieldIssues(result.error as z.ZodError))
+  issues.push(...crossFieldIssues(merged))
   if (issues.length > 0 || !result.success) throw new ConfigError(file, issues)
   return { config: deepFreeze(result.data), file }
 }

@@ -1,15 +1,17 @@
 import { PROBLEM_CONTENT_TYPE } from '@agentapi-proxy/shared'
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { AppError, codeForStatus } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 
 /** Renders an {@link AppError} as problem+json for this request. */
 export function problemResponse(c: Context, error: AppError): Response {
   const body = error.toProblem({ instance: c.req.path, requestId: c.get('requestId') })
-  return new Response(JSON.stringify(body), {
-    status: error.status,
-    headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, ...error.headers },
+  // c.body (not new Response) keeps headers set earlier, such as X-Request-Id.
+  return c.body(JSON.stringify(body), error.status as ContentfulStatusCode, {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    ...error.headers,
   })
 }
 
@@ -21,7 +23,11 @@ export function onError(logger: Logger): ErrorHandler {
   return (error, c) => {
     if (error instanceof AppError) return problemResponse(c, error)
     if (error instanceof HTTPException && error.status < 500) {
-      return problemResponse(c, new AppError(codeForStatus(error.status), error.message))
+      const detail =
+        error.status === 415
+          ? 'Send the body as JSON (Content-Type: application/json)'
+          : error.message
+      return problemResponse(c, new AppError(codeForStatus(error.status), detail))
     }
     logger.error({ err: error, req_id: c.get('requestId'), path: c.req.path }, 'unhandled error')
     return problemResponse(

@@ -8,7 +8,8 @@ const SCRIPT_PATH = '/docs/scalar.js'
 
 /**
  * `/openapi.json` and `/docs`. The API reference page loads Scalar's browser bundle from this
- * server (not a CDN) and asks for no web fonts, so it renders on a machine with no internet.
+ * server (not a CDN), asks for no web fonts and turns off the hosted AI agent, so it renders
+ * and stays quiet on a machine with no internet.
  */
 export function registerDocsRoutes(app: OpenAPIHono, document: object) {
   app.openapi(routes.openapi, (c) => c.json(document as Record<string, never>, 200))
@@ -20,6 +21,9 @@ export function registerDocsRoutes(app: OpenAPIHono, document: object) {
       pageTitle: 'agentapi-proxy API reference',
       withDefaultFonts: false,
       hideClientButton: true,
+      showDeveloperTools: 'never',
+      // The "Ask AI" agent calls Scalar's hosted service; an offline, self-hosted page has no use for it.
+      agent: { disabled: true },
     }),
   )
   let script: string | undefined

@@ -34,6 +34,9 @@ export const routes = {
   deleteApiKey,
 } as const
 
+/** An OpenAPI 3.1 document, as `@hono/zod-openapi` produces it. */
+export type OpenApiDocument = ReturnType<OpenAPIHono['getOpenAPI31Document']>
+
 /** Options for {@link buildOpenApiDocument}. */
 export interface OpenApiDocumentOptions {
   /** `info.version`; defaults to the shared package's version. */
@@ -48,7 +51,7 @@ export interface OpenApiDocumentOptions {
  * const doc = buildOpenApiDocument()
  * console.log(Object.keys(doc.paths ?? {}))
  */
-export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}) {
+export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): OpenApiDocument {
   // The registry of a bare OpenAPIHono is the generator; no handler is ever attached here.
   const app = new OpenAPIHono()
   const registry = app.openAPIRegistry

@@ -1,6 +1,6 @@
 export { createApiKey, deleteApiKey, listApiKeys } from './api-keys.ts'
 export { authStatus, authTypes } from './auth.ts'
-export type { OpenApiDocumentOptions } from './document.ts'
+export type { OpenApiDocument, OpenApiDocumentOptions } from './document.ts'
 export { buildOpenApiDocument, routes } from './document.ts'
 export { docs, health, openapi, ready } from './health.ts'
 export { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+// Resolved from here, not from the child's cwd (tests run it in empty temp folders).
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+/** Runs the CLI from source as a real child process (tsx compiles it on the fly). */
+export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+}
+
+/** A child's output so far, and its exit code once it ends. */
+export function watch(child: ChildProcess) {
+  const stdout = new OutputBuffer(child.stdout as NodeJS.ReadableStream)
+  const stderr = new OutputBuffer(child.stderr as NodeJS.ReadableStream)
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout: stdout.text, stderr: stderr.text })),
+  )
+  return { stdout, stderr, exited }
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return watch(spawnCli(args, options)).exited
+}
+
+/** Everything a stream has written so far, and a way to wait for a pattern in it. */
+export class OutputBuffer {
+  #text = ''
+  #waiters: (() => void)[] = []
+
+  constructor(stream: NodeJS.ReadableStream) {
+    stream.on('data', (chunk: Buffer) => {
+      this.#text += chunk.toString()
+      for (const wake of this.#waiters.splice(0)) wake()
+    })
+  }
+
+  get text(): string {
+    return this.#text
+  }
+
+  /** Resolves with the first match of `pattern` in all output so far or to come. */
+  async waitFor(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const match = this.#text.match(pattern)
+      if (match) return match
+      if (Date.now() > deadline) throw new Error(`no ${pattern} in output:\n${this.#text}`)
+      await new Promise<void>((resolve) => {
+        this.#waiters.push(resolve)
+        setTimeout(resolve, 250)
+      })
+    }
+  }
+}

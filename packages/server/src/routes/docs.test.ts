@@ -1,0 +1,54 @@
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumAvailable, launchChromium } from '../../test/browser.ts'
+import { captureLogs } from '../../test/log-capture.ts'
+import { createApp } from '../app.ts'
+
+describe('/docs', () => {
+  const server = createAdaptorServer({ fetch: createApp({ logger: captureLogs().logger }).fetch })
+  let base = ''
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+
+  it('loads its script from this server, never from a CDN', async () => {
+    const html = await (await fetch(`${base}/docs`)).text()
+    const sources = [...html.matchAll(/<script[^>]*src="([^"]+)"/g)].map((m) => m[1])
+    expect(sources).toEqual(['/docs/scalar.js'])
+    expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)/)
+    const script = await fetch(`${base}/docs/scalar.js`)
+    expect(script.status).toBe(200)
+    expect(script.headers.get('content-type')).toContain('javascript')
+    expect((await script.text()).length).toBeGreaterThan(100_000)
+  })
+
+  it.runIf(chromiumAvailable())(
+    'renders the API reference in a browser with the network cut off',
+    async () => {
+      const browser = await launchChromium()
+      try {
+        const page = await browser.newPage()
+        const offsite: string[] = []
+        // Cut the network: only this server answers; everything else fails like an offline machine.
+        await page.route('**/*', (route) => {
+          const url = route.request().url()
+          if (url.startsWith(base) || url.startsWith('data:')) return route.continue()
+          offsite.push(url)
+          return route.abort('internetdisconnected')
+        })
+        await page.goto(`${base}/docs`)
+        await page.getByText('Start a session (permission session:create)').first().waitFor()
+        expect(await page.title()).toBe('agentapi-proxy API reference')
+        await page.locator('h1', { hasText: 'agentapi-proxy' }).waitFor({ state: 'visible' })
+        expect(offsite).toEqual([])
+      } finally {
+        await browser.close()
+      }
+    },
+    60_000,
+  )
+})
