@@ -10,7 +10,8 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
  */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM_PATH)) return true
-  if (process.env.CI) throw new Error(`CI needs Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`)
+  if (process.env.CI)
+    throw new Error(`CI needs Chromium at ${CHROMIUM_PATH} (apt-get install -y chromium)`)
   return false
 }
 

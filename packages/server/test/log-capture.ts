@@ -1,9 +1,16 @@
 import { createLogger, type Logger } from '../src/logger.ts'
 
 /** A real pino logger whose JSON lines are kept in memory, for tests that read the logs. */
-export function captureLogs(): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+export function captureLogs(): {
+  logger: Logger
+  lines: () => Record<string, unknown>[]
+  text: () => string
+} {
   const chunks: string[] = []
-  const logger = createLogger({ verbose: true, destination: { write: (chunk: string) => chunks.push(chunk) } })
+  const logger = createLogger({
+    verbose: true,
+    destination: { write: (chunk: string) => chunks.push(chunk) },
+  })
   const text = () => chunks.join('')
   const lines = () =>
     text()
