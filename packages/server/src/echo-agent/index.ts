@@ -1,0 +1,7 @@
+export { UsageError } from './command-line.ts'
+export type { EchoAgentIo } from './main.ts'
+export { runEchoAgent } from './main.ts'
+export type { EchoAgentLog, EchoAgentOptions } from './options.ts'
+export type { EchoAgent } from './server.ts'
+export { startEchoAgent } from './server.ts'
+export { SettingsError } from './settings.ts'
