@@ -1,13 +1,19 @@
 import { buildOpenApiDocument } from '@agentapi-proxy/shared/routes'
 import { describe, expect, it } from 'vitest'
 import { captureLogs } from '../test/log-capture.ts'
+import { useSessionServices } from '../test/sessions-fixture.ts'
 import { createApp } from './app.ts'
 
 const SESSION_ID = '5b7d1e52-2f0c-4a53-9d1e-0c3f6b1c8a11'
 
+const newService = useSessionServices()
+
 function appWithLogs(readiness = {}) {
   const logs = captureLogs()
-  return { app: createApp({ logger: logs.logger, readiness }), ...logs }
+  return {
+    app: createApp({ logger: logs.logger, sessions: newService().service, readiness }),
+    ...logs,
+  }
 }
 
 const postJson = (body: unknown) => ({
@@ -40,11 +46,6 @@ describe('createApp', () => {
   })
 
   it.each([
-    ['POST', '/start', {}],
-    ['GET', '/search', undefined],
-    ['GET', `/sessions/${SESSION_ID}`, undefined],
-    ['GET', `/sessions/${SESSION_ID}/logs`, undefined],
-    ['DELETE', `/sessions/${SESSION_ID}`, undefined],
     ['GET', '/auth/types', undefined],
     ['GET', '/auth/status', undefined],
     ['POST', '/oauth/authorize', { redirect_uri: 'http://localhost:5173/cb' }],
@@ -107,7 +108,11 @@ describe('createApp', () => {
 
   it('refuses a body over the limit with 413 before parsing it', async () => {
     const logs = captureLogs()
-    const app = createApp({ logger: logs.logger, maxBodyBytes: 1024 })
+    const app = createApp({
+      logger: logs.logger,
+      sessions: newService().service,
+      maxBodyBytes: 1024,
+    })
     const res = await app.request('/start', postJson({ message: 'x'.repeat(4096) }))
     expect(res.status).toBe(413)
     expect((await res.json()).code).toBe('payload_too_large')

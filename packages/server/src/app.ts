@@ -2,18 +2,25 @@ import { buildOpenApiDocument } from '@agentapi-proxy/shared/routes'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
+import { ANONYMOUS_ADMIN } from './auth/principal.ts'
 import { AppError } from './errors.ts'
+import { type Authenticate, principalMiddleware } from './http/principal.ts'
 import { notFound, onError } from './http/problem-response.ts'
 import { requestLog } from './http/request-log.ts'
 import type { Logger } from './logger.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
+import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerUnbuiltRoutes } from './routes/unbuilt.ts'
+import type { SessionService } from './sessions/service.ts'
 import { validationError } from './validation.ts'
 
 /** What {@link createApp} is built from; tests pass real collaborators on port 0. */
 export interface AppDeps {
   logger: Logger
+  sessions: SessionService
+  /** Who the caller is; defaults to everyone being an anonymous admin (auth disabled). */
+  authenticate?: Authenticate
   /** Named checks `/ready` runs (e.g. the store's ping). */
   readiness?: Record<string, ReadinessCheck>
   /** Largest JSON body the API accepts, in bytes (the proxy path has its own rules). */
@@ -47,7 +54,9 @@ export function createApp(deps: AppDeps) {
       },
     }),
   )
+  app.use(principalMiddleware(deps.authenticate ?? (async () => ANONYMOUS_ADMIN)))
   registerHealthRoutes(app, deps.readiness ?? {})
+  registerSessionRoutes(app, deps.sessions)
   registerDocsRoutes(app, buildOpenApiDocument())
   registerUnbuiltRoutes(app)
   app.notFound(notFound)

@@ -5,13 +5,17 @@ import { createApp } from './app.ts'
 import type { Config } from './config/index.ts'
 import type { Logger } from './logger.ts'
 import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
+import { LocalProvisioner } from './provisioners/local.ts'
+import { sessionServiceFromConfig } from './sessions/from-config.ts'
+import type { SessionService } from './sessions/service.ts'
+import { MemorySessionStore } from './store/memory.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
 export interface StartServerOptions {
   config: Readonly<Config>
   logger: Logger
-  /** PATH to look for `agentapi` on; defaults to the process's. */
-  path?: string
+  /** The proxy's environment (PATH to find `agentapi`, variables sessions inherit). */
+  env?: Record<string, string | undefined>
 }
 
 /** A listening server: where it is, what it runs, and how to stop it. */
@@ -19,7 +23,11 @@ export interface RunningServer {
   url: string
   port: number
   agent: AgentChoice
-  /** Stops accepting, ends idle keep-alive sockets and resolves when closed. */
+  sessions: SessionService
+  /**
+   * Graceful stop: stops accepting, stops every session (SIGTERM to each agent's process
+   * group, SIGKILL after `stop_grace`), closes connections, and resolves when all is down.
+   */
   close(): Promise<void>
 }
 
@@ -33,8 +41,23 @@ export interface RunningServer {
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, logger } = options
-  const agent = resolveAgent(config.agent, options.path ?? process.env.PATH)
-  const app = createApp({ logger })
+  const env = options.env ?? process.env
+  const agent = resolveAgent(config.agent, env.PATH)
+  const store = new MemorySessionStore()
+  const provisioner = new LocalProvisioner({
+    startPort: config.start_port,
+    workdirRoot: config.session.workdir_root,
+    logMaxBytes: config.session.log_max_bytes,
+    ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
+  })
+  const sessions = sessionServiceFromConfig(config, {
+    store,
+    provisioner,
+    agent,
+    logger,
+    proxyEnv: env,
+  })
+  const app = createApp({ logger, sessions, readiness: { store: () => store.ping() } })
   const server = createServer(getRequestListener(app.fetch))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -50,11 +73,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     url,
     port,
     agent,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
-        server.closeIdleConnections()
-      }),
+    sessions,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      await sessions.shutdown()
+      server.closeAllConnections()
+      await closed
+      await store.close()
+    },
   }
 }
 

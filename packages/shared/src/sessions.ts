@@ -128,7 +128,12 @@ export const SearchQuerySchema = z
       ctx.addIssue({ code: 'custom', path: [key], message: 'Unknown search parameter' })
     }
   })
-export type SearchQuery = z.infer<typeof SearchQuerySchema>
+export type SearchQuery = {
+  user_id?: string
+  status?: SessionStatus
+  limit: number
+  cursor?: string
+} & { [tag: `tag.${string}`]: string }
 
 const SEARCH_FIELDS = { user_id: 1, status: 1, limit: 1, cursor: 1 } as const
 

@@ -1,12 +1,14 @@
 import { accessSync, constants } from 'node:fs'
+import { createRequire } from 'node:module'
 import { delimiter, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { Config } from '../config/index.ts'
 
 /** What runs each session's agentapi, as the banner and each session's `agent` field say it. */
 export interface AgentChoice {
   /** `agentapi` found on PATH, a configured `command`, or the built-in echo agent. */
   kind: 'agentapi' | 'custom' | 'echo'
-  /** argv template; `{port}` is replaced per session. Empty for the echo agent (built in). */
+  /** argv template; `{port}` and `{type}` are replaced per session. */
   command: readonly string[]
   /** One line for people: what runs and why. */
   description: string
@@ -25,14 +27,30 @@ export function resolveAgent(agent: Config['agent'], path: string | undefined): 
   }
   const agentapi = findExecutable('agentapi', path)
   if (agentapi) {
-    const command = [agentapi, 'server', '--port', '{port}', '--type', agent.type, '--', agent.type]
+    const command = [agentapi, ...AGENTAPI_ARGS]
     return { kind: 'agentapi', command, description: command.join(' ') }
   }
   return {
     kind: 'echo',
-    command: [],
+    command: [...echoAgentCommand(), ...AGENTAPI_ARGS],
     description: 'built-in echo agent (agentapi is not on PATH; install it or set agent.command)',
   }
+}
+
+// The same argv as agentapi's: the echo agent understands it too.
+const AGENTAPI_ARGS = ['server', '--port', '{port}', '--type', '{type}', '--', '{type}']
+
+/**
+ * How to run the built-in echo agent as its own process: the compiled entry in the published
+ * package, or the TypeScript source through tsx when running from the repository.
+ */
+export function echoAgentCommand(): string[] {
+  const fromSource = import.meta.url.endsWith('.ts')
+  if (!fromSource)
+    return [process.execPath, fileURLToPath(new URL('./echo-agent.js', import.meta.url))]
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+  const entry = fileURLToPath(new URL('../echo-agent/bin.ts', import.meta.url))
+  return [process.execPath, '--import', tsx, entry]
 }
 
 function findExecutable(name: string, path: string | undefined): string | null {

@@ -3,10 +3,14 @@ import { createAdaptorServer } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromiumAvailable, launchChromium } from '../../test/browser.ts'
 import { captureLogs } from '../../test/log-capture.ts'
+import { useSessionServices } from '../../test/sessions-fixture.ts'
 import { createApp } from '../app.ts'
 
 describe('/docs', () => {
-  const server = createAdaptorServer({ fetch: createApp({ logger: captureLogs().logger }).fetch })
+  const { service } = useSessionServices()()
+  const server = createAdaptorServer({
+    fetch: createApp({ logger: captureLogs().logger, sessions: service }).fetch,
+  })
   let base = ''
 
   beforeAll(async () => {

@@ -5,11 +5,6 @@ import { AppError } from '../errors.ts'
 // Routes of the contract that later work fills in. They are registered with their real
 // request schemas, so validation already answers 422, and then 501 — never a misleading 404.
 const UNBUILT = [
-  routes.startSession,
-  routes.searchSessions,
-  routes.getSession,
-  routes.getSessionLogs,
-  routes.deleteSession,
   routes.authTypes,
   routes.authStatus,
   routes.oauthAuthorize,

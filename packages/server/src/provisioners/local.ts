@@ -1,0 +1,152 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { tailLog, trimLog } from './log-file.ts'
+import { PortAllocator } from './ports.ts'
+import type { AgentExit, AgentHandle, AgentSpec, Provisioner } from './provisioner.ts'
+import { DEFAULT_SCRIPT, GITHUB_SCRIPT } from './startup-scripts.ts'
+
+/** Settings of the local provisioner, from the config's `start_port` and `session` section. */
+export interface LocalProvisionerOptions {
+  startPort: number
+  workdirRoot: string
+  logMaxBytes: number
+  /** Replaces the embedded default script (same arguments: the agent's command line). */
+  startupScript?: string
+}
+
+interface Running {
+  child: ChildProcess
+  handle: AgentHandle
+  exited: Promise<AgentExit>
+}
+
+const TRIM_EVERY_MS = 10_000
+
+/**
+ * Runs each agent as a child process: a port of its own, a private workdir, its own process
+ * group (so a stop reaches everything it started), stdin closed (agentapi reads stdin to EOF
+ * before it listens otherwise), and stdout/stderr appended to a size-capped log file.
+ */
+export class LocalProvisioner implements Provisioner {
+  readonly #options: LocalProvisionerOptions
+  readonly #ports: PortAllocator
+  readonly #running = new Map<string, Running>()
+  readonly #trimTimer: NodeJS.Timeout
+
+  constructor(options: LocalProvisionerOptions) {
+    this.#options = { ...options, workdirRoot: resolve(options.workdirRoot) }
+    this.#ports = new PortAllocator(options.startPort)
+    mkdirSync(this.#logDir(), { recursive: true, mode: 0o700 })
+    this.#trimTimer = setInterval(() => this.#trimLogs(), TRIM_EVERY_MS).unref()
+  }
+
+  async start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentHandle> {
+    const port = await this.#ports.reserve()
+    try {
+      const workdir = join(this.#options.workdirRoot, spec.sessionId)
+      mkdirSync(workdir, { recursive: true, mode: 0o700 })
+      const logPath = join(this.#logDir(), `${spec.sessionId}.log`)
+      const child = await this.#spawn(spec, port, workdir, logPath)
+      const pid = child.pid as number
+      const handle: AgentHandle = {
+        sessionId: spec.sessionId,
+        url: `http://127.0.0.1:${port}`,
+        port,
+        pid,
+        workdir,
+        logPath,
+      }
+      const exited = new Promise<AgentExit>((resolve) => {
+        child.once('exit', (code, signal) => {
+          this.#running.delete(spec.sessionId)
+          this.#ports.release(port)
+          killGroup(pid, 'SIGKILL') // anything the agent left behind in its group
+          resolve({ code, signal })
+        })
+      })
+      exited.then(onExit)
+      this.#running.set(spec.sessionId, { child, handle, exited })
+      return handle
+    } catch (error) {
+      this.#ports.release(port)
+      throw error
+    }
+  }
+
+  async stop(handle: AgentHandle, graceMs: number): Promise<AgentExit> {
+    const running = this.#running.get(handle.sessionId)
+    if (!running) return { code: null, signal: null }
+    killGroup(handle.pid, 'SIGTERM')
+    const timer = setTimeout(() => killGroup(handle.pid, 'SIGKILL'), graceMs)
+    try {
+      return await running.exited
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async remove(handle: Pick<AgentHandle, 'sessionId' | 'workdir'>): Promise<void> {
+    await rm(handle.workdir, { recursive: true, force: true })
+    await rm(join(this.#logDir(), `${handle.sessionId}.log`), { force: true })
+  }
+
+  isAlive(handle: AgentHandle): boolean {
+    return this.#running.has(handle.sessionId)
+  }
+
+  logs(logPath: string, tail: number): Promise<{ lines: string[]; truncated: boolean }> {
+    return tailLog(logPath, tail)
+  }
+
+  async stopAll(graceMs: number): Promise<void> {
+    clearInterval(this.#trimTimer)
+    await Promise.all([...this.#running.values()].map(({ handle }) => this.stop(handle, graceMs)))
+  }
+
+  #logDir(): string {
+    return join(this.#options.workdirRoot, '.logs')
+  }
+
+  async #spawn(
+    spec: AgentSpec,
+    port: number,
+    workdir: string,
+    logPath: string,
+  ): Promise<ChildProcess> {
+    const agent = spec.command.map((arg) => arg.replaceAll('{port}', String(port)))
+    const script = spec.repository ? GITHUB_SCRIPT : (this.#options.startupScript ?? DEFAULT_SCRIPT)
+    const args = [script, ...(spec.repository ? [spec.repository] : []), ...agent]
+    const log = openSync(logPath, 'a', 0o600)
+    try {
+      const child = spawn('bash', args, {
+        cwd: workdir,
+        env: spec.env,
+        detached: true,
+        stdio: ['ignore', log, log],
+      })
+      await new Promise<void>((resolve, reject) => {
+        child.once('spawn', resolve)
+        child.once('error', reject)
+      })
+      return child
+    } finally {
+      closeSync(log)
+    }
+  }
+
+  #trimLogs(): void {
+    for (const { handle } of this.#running.values()) {
+      trimLog(handle.logPath, this.#options.logMaxBytes).catch(() => undefined)
+    }
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal)
+  } catch {
+    // ESRCH: the group is already gone
+  }
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Clones a repository into the session's (empty) working directory, then starts the agent.
+# Usage: agentapi_with_github.sh <owner/repo | git URL> <agent command...>
+# GITHUB_TOKEN, when set, authenticates the clone and later pushes; it is read from the
+# environment by a credential helper and never written to disk or put on a command line.
+set -euo pipefail
+if [ "$#" -lt 2 ]; then
+  echo "agentapi_with_github.sh: usage: <repository> <agent command...>" >&2
+  exit 64
+fi
+repository="$1"
+shift
+case "$repository" in
+  *://* | git@*) url="$repository" ;;
+  *) url="${GITHUB_CLONE_BASE_URL:-https://github.com}/${repository}.git" ;;
+esac
+
+# shellcheck disable=SC2016 # expanded by git's shell when the helper runs, not here
+helper='!f() { echo username=x-access-token; echo "password=${GITHUB_TOKEN}"; }; f'
+echo "agentapi-proxy: cloning ${repository}"
+if [ -n "${GITHUB_TOKEN:-}" ]; then
+  git -c credential.helper= -c "credential.helper=${helper}" clone --quiet -- "$url" .
+  git config credential.helper "$helper"
+  export GH_TOKEN="${GH_TOKEN:-$GITHUB_TOKEN}"
+else
+  git clone --quiet -- "$url" .
+fi
+git config user.name >/dev/null || git config user.name "${GIT_AUTHOR_NAME:-agentapi-proxy}"
+git config user.email >/dev/null || git config user.email "${GIT_AUTHOR_EMAIL:-agent@agentapi-proxy.invalid}"
+
+echo "agentapi-proxy: starting $1 in $(pwd)"
+exec "$@"

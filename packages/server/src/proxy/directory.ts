@@ -1,0 +1,21 @@
+import type { SessionStatus } from '@agentapi-proxy/shared'
+
+/** Where a session's agentapi listens and who owns it: what the forwarder needs per request. */
+export interface ProxyTarget {
+  /** Base URL of the session's agentapi, e.g. `http://127.0.0.1:9003`. Null until it has a port. */
+  url: string | null
+  ownerId: string
+  status: SessionStatus
+}
+
+/**
+ * The session service as the forwarder sees it. Lookups are synchronous (an in-memory map) so
+ * the hot path never waits on the store.
+ */
+export interface SessionDirectory {
+  lookup(sessionId: string): ProxyTarget | undefined
+  /** Proxied traffic counts as activity (what idle culling reads). */
+  touch(sessionId: string): void
+  /** The agent refused or dropped a connection: the service re-checks it and marks the session. */
+  reportAgentGone(sessionId: string, reason: string): void
+}

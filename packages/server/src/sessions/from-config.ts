@@ -1,0 +1,38 @@
+import type { Config } from '../config/index.ts'
+import type { Logger } from '../logger.ts'
+import type { AgentChoice } from '../provisioners/agent-command.ts'
+import type { Provisioner } from '../provisioners/provisioner.ts'
+import type { SessionStore } from '../store/session-store.ts'
+import { SessionService } from './service.ts'
+
+/** What the config does not say: the collaborators and the proxy's own environment. */
+export interface SessionServiceParts {
+  store: SessionStore
+  provisioner: Provisioner
+  agent: AgentChoice
+  logger: Logger
+  proxyEnv: Record<string, string | undefined>
+}
+
+/**
+ * A session service with the limits, timeouts and environment rules of the config.
+ *
+ * @example
+ * const sessions = sessionServiceFromConfig(config, { store, provisioner, agent, logger, proxyEnv: process.env })
+ */
+export function sessionServiceFromConfig(config: Readonly<Config>, parts: SessionServiceParts) {
+  const { session } = config
+  return new SessionService({
+    ...parts,
+    defaultAgentType: config.agent.type,
+    inheritEnv: session.inherit_env,
+    limits: {
+      maxSessions: session.max_sessions,
+      maxSessionsPerUser: session.max_sessions_per_user,
+      maxConcurrentStarts: session.max_concurrent_starts,
+      startupTimeoutMs: session.startup_timeout,
+      idleTimeoutMs: session.idle_timeout,
+      stopGraceMs: session.stop_grace,
+    },
+  })
+}

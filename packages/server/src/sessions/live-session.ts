@@ -1,0 +1,24 @@
+import type { AgentStatus, SessionStatus } from '@agentapi-proxy/shared'
+import type { AgentHandle } from '../provisioners/provisioner.ts'
+
+/**
+ * What the service holds in memory for a session that has (or is about to have) a process:
+ * enough to answer the forwarder without touching the store, and to stop it.
+ */
+export interface LiveSession {
+  sessionId: string
+  ownerId: string
+  status: SessionStatus
+  agentStatus: AgentStatus
+  handle: AgentHandle | null
+  /** Aborted when the session is stopped: ends its start-up and its event follower. */
+  abort: AbortController
+  /** Milliseconds since the epoch of the last proxied request. */
+  lastActivity: number
+  /** When `last_activity_at` was last written to the store. */
+  lastActivitySaved: number
+  /** Settles when the start-up is over, however it ended. */
+  launching: Promise<void> | null
+  /** Set while a stop is in progress, so concurrent deletes wait for the same one. */
+  stopping: Promise<void> | null
+}

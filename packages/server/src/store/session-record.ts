@@ -1,0 +1,46 @@
+import type { AgentStatus, Environment, SessionStatus, Tags } from '@agentapi-proxy/shared'
+
+/**
+ * A session as the store keeps it: what the API shows plus what the proxy needs to run, find
+ * and restore it. Timestamps are ISO strings so every backend stores them the same way.
+ */
+export interface SessionRecord {
+  session_id: string
+  user_id: string
+  status: SessionStatus
+  agent_status: AgentStatus
+  /** What runs it, as people read it (`echo`, `agentapi`, or the configured command). */
+  agent: string
+  /** agentapi `--type`. */
+  agent_type: string
+  repository: string | null
+  tags: Tags
+  /** The request's environment (validated); kept so a session can be restarted. */
+  environment: Environment
+  /** The first user message, sent once the agent is stable. */
+  initial_message: string | null
+  initial_message_sent: boolean
+  port: number | null
+  pid: number | null
+  workdir: string | null
+  log_path: string | null
+  started_at: string
+  last_activity_at: string
+  stopped_at: string | null
+  exit_code: number | null
+  error: string | null
+  /** The last lines of the agent's output, kept when it failed. */
+  log_tail: string[]
+}
+
+/** Statuses in which a session holds resources and counts against the limits. */
+export const LIVE_STATUSES = [
+  'starting',
+  'active',
+  'stopping',
+] as const satisfies readonly SessionStatus[]
+
+/** Whether a session is live (holds a process or is about to). */
+export function isLive(status: SessionStatus): boolean {
+  return (LIVE_STATUSES as readonly SessionStatus[]).includes(status)
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach } from 'vitest'
+import type { Principal } from '../src/auth/principal.ts'
+import type { AgentChoice } from '../src/provisioners/agent-command.ts'
+import { echoAgentCommand } from '../src/provisioners/agent-command.ts'
+import { LocalProvisioner } from '../src/provisioners/local.ts'
+import { type SessionLimits, SessionService } from '../src/sessions/service.ts'
+import { MemorySessionStore } from '../src/store/memory.ts'
+import { captureLogs } from './log-capture.ts'
+
+/** The built-in echo agent with agentapi's argv, as the server runs it. */
+export const ECHO_AGENT: AgentChoice = {
+  kind: 'echo',
+  command: [
+    ...echoAgentCommand(),
+    'server',
+    '--port',
+    '{port}',
+    '--type',
+    '{type}',
+    '--',
+    '{type}',
+  ],
+  description: 'built-in echo agent',
+}
+
+/** A user principal for tests. */
+export function user(userId: string, role = 'member'): Principal {
+  return {
+    user_id: userId,
+    role,
+    permissions: ['session:create', 'session:list', 'session:delete', 'session:access'],
+    auth_type: 'api_key',
+  }
+}
+
+export interface ServiceOverrides {
+  agent?: AgentChoice
+  limits?: Partial<SessionLimits>
+  startPort?: number
+}
+
+/**
+ * Real session services for tests — real child processes, a temp workdir root — shut down
+ * after each test so no agent outlives it.
+ */
+export function useSessionServices() {
+  const services: SessionService[] = []
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((service) => service.shutdown()))
+  })
+  return (overrides: ServiceOverrides = {}) => {
+    const workdirRoot = mkdtempSync(join(tmpdir(), 'aap-sessions-'))
+    const provisioner = new LocalProvisioner({
+      startPort: overrides.startPort ?? 20_000 + Math.floor(Math.random() * 20_000),
+      workdirRoot,
+      logMaxBytes: 1024 * 1024,
+    })
+    const logs = captureLogs()
+    const store = new MemorySessionStore()
+    const service = new SessionService({
+      store,
+      provisioner,
+      agent: overrides.agent ?? ECHO_AGENT,
+      defaultAgentType: 'claude',
+      limits: {
+        maxSessions: 50,
+        maxSessionsPerUser: 50,
+        maxConcurrentStarts: 8,
+        startupTimeoutMs: 15_000,
+        idleTimeoutMs: 0,
+        stopGraceMs: 2_000,
+        ...overrides.limits,
+      },
+      proxyEnv: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
+      inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+      logger: logs.logger,
+    })
+    services.push(service)
+    return { service, store, provisioner, workdirRoot, logs }
+  }
+}
+
+/** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+}
+
+/** Whether a process id is alive. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
