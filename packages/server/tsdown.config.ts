@@ -1,9 +1,12 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // echo-agent.js is the built-in agent's own process (see provisioners/agent-command.ts).
+  entry: { index: 'src/index.ts', 'echo-agent': 'src/echo-agent/bin.ts' },
   format: 'esm',
   platform: 'node',
   dts: true,
   fixedExtension: false,
+  // The startup scripts sit beside the bundle, where provisioners/startup-scripts.ts looks.
+  copy: [{ from: 'src/provisioners/scripts/*.sh', to: 'dist/scripts' }],
 })

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { defineCommand, runMain } from 'citty'
 import { CliError } from './cli-error.ts'
+import { echoAgentCommand } from './commands/echo-agent.ts'
 import { serverCommand } from './commands/server.ts'
 import { VERSION } from './version.ts'
 
@@ -40,13 +41,36 @@ const server = defineCommand({
     ),
 })
 
+const echoAgent = defineCommand({
+  meta: {
+    name: 'echo-agent',
+    description:
+      'Run the built-in agentapi-compatible echo agent (same flags as `agentapi server`, e.g. --port 3284 --type claude)',
+  },
+  args: {
+    port: { type: 'string', alias: 'p', description: 'Port (default 3284; AGENTAPI_PORT)' },
+    type: { type: 'string', alias: 't', description: 'Agent type it reports (AGENTAPI_TYPE)' },
+    'allowed-hosts': {
+      type: 'string',
+      description: 'Host header allowlist (default localhost,127.0.0.1,[::1])',
+    },
+    'allowed-origins': { type: 'string', description: 'CORS origins' },
+    'initial-prompt': { type: 'string', description: 'First user message' },
+    'echo-delay-ms': {
+      type: 'string',
+      description: 'How long each phase takes (default 500; ECHO_AGENT_DELAY_MS)',
+    },
+  },
+  run: ({ rawArgs }) => guarded(() => echoAgentCommand(rawArgs)),
+})
+
 const main = defineCommand({
   meta: {
     name: 'agentapi-proxy',
     version: VERSION,
     description: 'Run many coder/agentapi sessions behind one authenticated front door',
   },
-  subCommands: { server },
+  subCommands: { server, 'echo-agent': echoAgent },
 })
 
 runMain(main)

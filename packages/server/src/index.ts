@@ -10,6 +10,12 @@ export type {
   LoadedConfig,
 } from './config/index.ts'
 export { ConfigError, ConfigSchema, loadConfig } from './config/index.ts'
+export type { EchoAgent, EchoAgentOptions } from './echo-agent/index.ts'
+export {
+  runEchoAgent,
+  startEchoAgent,
+  UsageError as EchoAgentUsageError,
+} from './echo-agent/index.ts'
 export { AppError } from './errors.ts'
 export type { Logger, LoggerOptions } from './logger.ts'
 export { createLogger } from './logger.ts'

@@ -1,0 +1,64 @@
+import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { spawnCli, watch } from '../../test/run-cli.ts'
+
+/** Pids of the processes whose working directory is under `root` (from /proc). */
+function processesUnder(root: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`).startsWith(root)
+      } catch {
+        return false // gone, or not ours to read
+      }
+    })
+    .map(Number)
+}
+
+async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+describe('agentapi-proxy server with sessions', () => {
+  it('runs echo-agent sessions and leaves no process behind after SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aap-cli-sessions-'))
+    const workdirRoot = join(dir, 'sessions')
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        start_port: 24_000 + Math.floor(Math.random() * 10_000),
+        session: { workdir_root: workdirRoot },
+      }),
+    )
+    const child = spawnCli(['server', '-p', '0'], { cwd: dir, env: { ECHO_AGENT_DELAY_MS: '20' } })
+    const { stderr, exited } = watch(child)
+    const [, url] = await stderr.waitFor(/listening\s+(http:\/\/\S+)/)
+
+    const ids: string[] = []
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${url}/start`, { method: 'POST' })
+      expect(res.status).toBe(201)
+      ids.push(((await res.json()) as { session_id: string }).session_id)
+    }
+    for (const id of ids) {
+      await until(async () => {
+        const s = (await (await fetch(`${url}/sessions/${id}`)).json()) as { status: string }
+        return s.status === 'active' ? true : undefined
+      })
+    }
+    expect(processesUnder(workdirRoot)).toHaveLength(3)
+
+    child.kill('SIGTERM')
+    expect((await exited).code).toBe(0)
+    expect(processesUnder(workdirRoot)).toEqual([])
+  })
+})

@@ -1,0 +1,12 @@
+// Runs the built server (dist/, what users install) in its own process for benchmarks, so its
+// memory is its own. Prints the URL on stdout, then stops gracefully on SIGTERM.
+// Usage: node serve-dist.mjs <config.json>
+import { createLogger, loadConfig, startServer } from '../dist/index.js'
+
+const { config } = loadConfig({ file: process.argv[2], env: process.env })
+const server = await startServer({ config, logger: createLogger({ destination: { write() {} } }) })
+process.stdout.write(`${server.url}\n`)
+process.once('SIGTERM', async () => {
+  await server.close()
+  process.exit(0)
+})
