@@ -20,3 +20,16 @@ export const DurationSchema = z
     }
     return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS])
   })
+
+/**
+ * A duration in milliseconds as people write it in the config: `500ms`, `30s`, `5m`, `1.5h`.
+ *
+ * @example
+ * formatDuration(90_000) // '1.5m'
+ */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)}s`
+  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)}m`
+  return `${+(ms / 3_600_000).toFixed(1)}h`
+}

@@ -1,3 +1,4 @@
+import { formatDuration } from '../config/duration.ts'
 import type { AgentExit, AgentHandle, AgentSpec, Provisioner } from '../provisioners/provisioner.ts'
 import { AgentClient } from './agent-client.ts'
 import type { LiveSession } from './live-session.ts'
@@ -48,11 +49,11 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
       await input.provisioner.stop(handle, result === 'aborted' ? input.stopGraceMs : 0)
       if (result === 'aborted') return { kind: 'aborted' }
       const { lines } = await input.provisioner.logs(handle.logPath, 20)
-      const seconds = Math.round(input.startupTimeoutMs / 1000)
+      const within = formatDuration(input.startupTimeoutMs)
       return {
         kind: 'failed',
         exitCode: null,
-        error: `The agent was not ready within ${seconds}s`,
+        error: `The agent was not ready within ${within}`,
         logTail: lines,
       }
     }

@@ -117,7 +117,7 @@ describe('SessionService', () => {
       const s = await service.get(alice, session_id)
       return s.status === 'failed' ? s : undefined
     })
-    expect(failed.error).toBe('The agent was not ready within 1s')
+    expect(failed.error).toBe('The agent was not ready within 500ms')
     await eventually(async () => (isAlive(pid) ? undefined : true))
   })
 
@@ -152,6 +152,26 @@ describe('SessionService', () => {
     await service.shutdown()
     expect(pids.filter(isAlive)).toEqual([])
     expect((await service.get(alice, ids[0] as string)).status).toBe('stopped')
+  })
+
+  it('stops a session with no proxied traffic for idle_timeout, and keeps a touched one', async () => {
+    const { service } = newService({ limits: { idleTimeoutMs: 600 } })
+    const idle = await service.start(alice, {})
+    const busy = await service.start(alice, {})
+    await eventually(async () =>
+      service.lookup(busy.session_id)?.status === 'active' ? true : undefined,
+    )
+    const keepBusy = setInterval(() => service.touch(busy.session_id), 100)
+    try {
+      const stopped = await eventually(async () => {
+        const s = await service.get(alice, idle.session_id)
+        return s.status === 'stopped' ? s : undefined
+      })
+      expect(stopped.error).toBe('Stopped after 600ms without proxied traffic')
+      expect(service.lookup(busy.session_id)?.status).toBe('active')
+    } finally {
+      clearInterval(keepBusy)
+    }
   })
 
   it('refuses environment variables that hijack the agent, naming each', async () => {

@@ -9,6 +9,7 @@ import type {
 } from '@agentapi-proxy/shared'
 import { tagFilters } from '@agentapi-proxy/shared'
 import { canAccess, isAdmin, type Principal } from '../auth/principal.ts'
+import { formatDuration } from '../config/duration.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
@@ -361,13 +362,9 @@ export class SessionService implements SessionDirectory {
     const cutoff = Date.now() - this.#options.limits.idleTimeoutMs
     for (const live of this.#live.values()) {
       if (live.status !== 'active' || live.lastActivity > cutoff) continue
-      const seconds = Math.round(this.#options.limits.idleTimeoutMs / 1000)
+      const idle = formatDuration(this.#options.limits.idleTimeoutMs)
       this.#options.logger.info({ session_id: live.sessionId }, 'stopping idle session')
-      void this.#stop(
-        live.sessionId,
-        'stopped',
-        `Stopped after ${seconds}s without proxied traffic`,
-      )
+      void this.#stop(live.sessionId, 'stopped', `Stopped after ${idle} without proxied traffic`)
     }
   }
 
