@@ -20,7 +20,9 @@ import type { SessionStore } from '../store/session-store.ts'
 import { assertAllowedEnvironment, sessionEnvironment } from './env.ts'
 import { followAgent } from './follow.ts'
 import { launchAgent } from './launch.ts'
+import { checkLimits } from './limits.ts'
 import type { LiveSession } from './live-session.ts'
+import { newSessionRecord } from './new-record.ts'
 import { SpawnSlots } from './spawn-slots.ts'
 import { toSession, toSummary } from './views.ts'
 
@@ -48,7 +50,6 @@ export interface SessionServiceOptions {
   logger: Logger
 }
 
-const RETRY_AFTER_SECONDS = '30'
 const ACTIVITY_SAVE_EVERY_MS = 5_000
 
 /**
@@ -79,8 +80,17 @@ export class SessionService implements SessionDirectory {
       throw new AppError('forbidden', 'Only an admin may start a session for another user')
     }
     assertAllowedEnvironment(request.environment ?? {})
-    this.#checkLimits(userId)
-    const record = this.#newRecord(userId, request)
+    checkLimits(this.#live.values(), userId, this.#options.limits)
+    // Start times are unique and increasing, so "newest first" is the order sessions were made.
+    this.#lastStart = Math.max(Date.now(), this.#lastStart + 1)
+    const record = newSessionRecord({
+      sessionId: randomUUID(),
+      userId,
+      request,
+      agent: this.#options.agent,
+      defaultAgentType: this.#options.defaultAgentType,
+      startedAt: new Date(this.#lastStart),
+    })
     const live = this.#track(record)
     await this.#options.store.insert(record)
     const env = sessionEnvironment({
@@ -166,59 +176,6 @@ export class SessionService implements SessionDirectory {
       [...this.#live.keys()].map((id) => this.#stop(id, 'stopped', 'the proxy shut down')),
     )
     await this.#options.provisioner.stopAll(this.#options.limits.stopGraceMs)
-  }
-
-  #checkLimits(userId: string): void {
-    const { maxSessions, maxSessionsPerUser } = this.#options.limits
-    const live = [...this.#live.values()]
-    const retry = { headers: { 'Retry-After': RETRY_AFTER_SECONDS } }
-    if (live.length >= maxSessions) {
-      throw new AppError(
-        'too_many_sessions',
-        `The proxy already runs ${maxSessions} sessions, its limit; stop one (DELETE /sessions/{id}) or try again later`,
-        retry,
-      )
-    }
-    const mine = live.filter((s) => s.ownerId === userId).length
-    if (mine >= maxSessionsPerUser) {
-      throw new AppError(
-        'too_many_sessions',
-        `User ${userId} already has ${mine} sessions, the per-user limit; stop one (DELETE /sessions/{id}) first`,
-        retry,
-      )
-    }
-  }
-
-  #newRecord(userId: string, request: StartSessionRequest): SessionRecord {
-    // Start times are unique and increasing, so "newest first" is the order sessions were made.
-    this.#lastStart = Math.max(Date.now(), this.#lastStart + 1)
-    const now = new Date(this.#lastStart).toISOString()
-    return {
-      session_id: randomUUID(),
-      user_id: userId,
-      status: 'starting',
-      agent_status: null,
-      agent:
-        this.#options.agent.kind === 'custom'
-          ? this.#options.agent.description
-          : this.#options.agent.kind,
-      agent_type: request.agent ?? this.#options.defaultAgentType,
-      repository: request.repository ?? null,
-      tags: request.tags ?? {},
-      environment: request.environment ?? {},
-      initial_message: request.message ?? null,
-      initial_message_sent: false,
-      port: null,
-      pid: null,
-      workdir: null,
-      log_path: null,
-      started_at: now,
-      last_activity_at: now,
-      stopped_at: null,
-      exit_code: null,
-      error: null,
-      log_tail: [],
-    }
   }
 
   #track(record: SessionRecord): LiveSession {

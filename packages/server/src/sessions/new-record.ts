@@ -1,0 +1,42 @@
+import type { StartSessionRequest } from '@agentapi-proxy/shared'
+import type { AgentChoice } from '../provisioners/agent-command.ts'
+import type { SessionRecord } from '../store/session-record.ts'
+
+/** What a new session is made of. */
+export interface NewSession {
+  sessionId: string
+  userId: string
+  request: StartSessionRequest
+  agent: AgentChoice
+  defaultAgentType: string
+  startedAt: Date
+}
+
+/** The record of a session that is about to start. */
+export function newSessionRecord(input: NewSession): SessionRecord {
+  const { request, agent } = input
+  const now = input.startedAt.toISOString()
+  return {
+    session_id: input.sessionId,
+    user_id: input.userId,
+    status: 'starting',
+    agent_status: null,
+    agent: agent.kind === 'custom' ? agent.description : agent.kind,
+    agent_type: request.agent ?? input.defaultAgentType,
+    repository: request.repository ?? null,
+    tags: request.tags ?? {},
+    environment: request.environment ?? {},
+    initial_message: request.message ?? null,
+    initial_message_sent: false,
+    port: null,
+    pid: null,
+    workdir: null,
+    log_path: null,
+    started_at: now,
+    last_activity_at: now,
+    stopped_at: null,
+    exit_code: null,
+    error: null,
+    log_tail: [],
+  }
+}
