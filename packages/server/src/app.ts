@@ -2,12 +2,14 @@ import { buildOpenApiDocument } from '@agentapi-proxy/shared/routes'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
-import { ANONYMOUS_ADMIN } from './auth/principal.ts'
+import type { Auth } from './auth/from-config.ts'
+import type { Config } from './config/index.ts'
 import { AppError } from './errors.ts'
-import { type Authenticate, principalMiddleware } from './http/principal.ts'
+import { principalMiddleware } from './http/principal.ts'
 import { notFound, onError } from './http/problem-response.ts'
 import { requestLog } from './http/request-log.ts'
 import type { Logger } from './logger.ts'
+import { registerAuthRoutes } from './routes/auth.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
@@ -19,8 +21,8 @@ import { validationError } from './validation.ts'
 export interface AppDeps {
   logger: Logger
   sessions: SessionService
-  /** Who the caller is; defaults to everyone being an anonymous admin (auth disabled). */
-  authenticate?: Authenticate
+  auth: Auth
+  config: Readonly<Config>
   /** Named checks `/ready` runs (e.g. the store's ping). */
   readiness?: Record<string, ReadinessCheck>
   /** Largest JSON body the API accepts, in bytes (the proxy path has its own rules). */
@@ -54,9 +56,10 @@ export function createApp(deps: AppDeps) {
       },
     }),
   )
-  app.use(principalMiddleware(deps.authenticate ?? (async () => ANONYMOUS_ADMIN)))
+  app.use(principalMiddleware(deps.auth.authenticate))
   registerHealthRoutes(app, deps.readiness ?? {})
   registerSessionRoutes(app, deps.sessions)
+  registerAuthRoutes(app, deps.auth, deps.config)
   registerDocsRoutes(app, buildOpenApiDocument())
   registerUnbuiltRoutes(app)
   app.notFound(notFound)

@@ -2,6 +2,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
+import { authFromConfig } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import type { Logger } from './logger.ts'
 import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
@@ -50,14 +51,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logMaxBytes: config.session.log_max_bytes,
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
+  const auth = await authFromConfig(config, { logger })
   const sessions = sessionServiceFromConfig(config, {
     store,
     provisioner,
     agent,
     logger,
     proxyEnv: env,
+    roleEnv: auth.roleEnv,
   })
-  const app = createApp({ logger, sessions, readiness: { store: () => store.ping() } })
+  const app = createApp({
+    logger,
+    config,
+    auth,
+    sessions,
+    readiness: { store: () => store.ping() },
+  })
   const server = createServer(getRequestListener(app.fetch))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -110,7 +110,11 @@ function missingDetail(auth: AuthConfig): string {
  */
 export function authTypes(auth: AuthConfig): AuthTypesResponse {
   const github = auth.enabled && auth.github.enabled
-  const oauth = Boolean(github && auth.github.oauth?.client_id && auth.github.oauth.client_secret)
+  // OAuth stands on its own: a team may allow sign-in through the proxy without accepting raw
+  // GitHub tokens.
+  const oauth = Boolean(
+    auth.enabled && auth.github.oauth?.client_id && auth.github.oauth.client_secret,
+  )
   return {
     enabled: auth.enabled,
     types: [

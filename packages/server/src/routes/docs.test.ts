@@ -1,19 +1,18 @@
 import type { AddressInfo } from 'node:net'
 import { createAdaptorServer } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp } from '../../test/app-fixture.ts'
 import { chromiumAvailable, launchChromium } from '../../test/browser.ts'
-import { captureLogs } from '../../test/log-capture.ts'
 import { useSessionServices } from '../../test/sessions-fixture.ts'
-import { createApp } from '../app.ts'
 
 describe('/docs', () => {
   const { service } = useSessionServices()()
-  const server = createAdaptorServer({
-    fetch: createApp({ logger: captureLogs().logger, sessions: service }).fetch,
-  })
+  let server: ReturnType<typeof createAdaptorServer>
   let base = ''
 
   beforeAll(async () => {
+    const { app } = await buildTestApp({ sessions: service })
+    server = createAdaptorServer({ fetch: app.fetch })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   })

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { captureLogs } from '../../test/log-capture.ts'
+import { buildTestApp } from '../../test/app-fixture.ts'
 import { eventually, useSessionServices } from '../../test/sessions-fixture.ts'
-import { createApp } from '../app.ts'
 
 const json = (body: unknown, method = 'POST') => ({
   method,
@@ -11,11 +10,11 @@ const json = (body: unknown, method = 'POST') => ({
 
 describe('session routes', () => {
   const newService = useSessionServices()
-  const newApp = (limits = {}) =>
-    createApp({ logger: captureLogs().logger, sessions: newService({ limits }).service })
+  const newApp = async (limits = {}) =>
+    (await buildTestApp({ sessions: newService({ limits }).service })).app
 
   it('POST /start answers 201 with the session; GET /sessions/:id follows it to active', async () => {
-    const app = newApp()
+    const app = await newApp()
     const res = await app.request('/start', json({ tags: { team: 'infra' }, agent: 'claude' }))
     expect(res.status).toBe(201)
     const started = await res.json()
@@ -40,12 +39,12 @@ describe('session routes', () => {
   })
 
   it('starts with every default when POST /start has no body', async () => {
-    const res = await newApp().request('/start', { method: 'POST' })
+    const res = await (await newApp()).request('/start', { method: 'POST' })
     expect(res.status).toBe(201)
   })
 
   it('refuses a hijacking environment with 422 naming the key', async () => {
-    const res = await newApp().request(
+    const res = await (await newApp()).request(
       '/start',
       json({ environment: { NODE_OPTIONS: '--require x' } }),
     )
@@ -60,7 +59,7 @@ describe('session routes', () => {
   })
 
   it('answers 429 with Retry-After at the limit', async () => {
-    const app = newApp({ maxSessions: 1 })
+    const app = await newApp({ maxSessions: 1 })
     expect((await app.request('/start', json({}))).status).toBe(201)
     const res = await app.request('/start', json({}))
     expect(res.status).toBe(429)
@@ -69,7 +68,7 @@ describe('session routes', () => {
   })
 
   it('answers 404 problem+json for an unknown session and 422 for a malformed id', async () => {
-    const app = newApp()
+    const app = await newApp()
     const missing = await app.request('/sessions/5b7d1e52-2f0c-4a53-9d1e-0c3f6b1c8a11')
     expect(missing.status).toBe(404)
     expect((await missing.json()).code).toBe('session_not_found')
@@ -79,7 +78,7 @@ describe('session routes', () => {
   })
 
   it('rejects unknown search parameters and a forged cursor by name', async () => {
-    const app = newApp()
+    const app = await newApp()
     expect((await (await app.request('/search?colour=red')).json()).errors[0].path).toBe('colour')
     const forged = await app.request('/search?cursor=bm9wZQ')
     expect(forged.status).toBe(422)

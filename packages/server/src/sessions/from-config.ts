@@ -12,6 +12,7 @@ export interface SessionServiceParts {
   agent: AgentChoice
   logger: Logger
   proxyEnv: Record<string, string | undefined>
+  roleEnv?: (role: string) => Record<string, string> | undefined
 }
 
 /**
