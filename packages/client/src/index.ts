@@ -1,11 +1,53 @@
-/**
- * The typed client SDK arrives with its own issue; until then the package re-exports the shared
- * contract's types so applications can already type their calls.
- */
+// The contract's types, so applications can type their own code without a second import.
 export type {
+  AgentErrorReport,
+  AgentEvent,
+  AgentMessage,
+  AgentMessages,
+  AgentProblem,
+  AgentStatusResponse,
+  ApiKey,
+  ApiKeyList,
+  AuthStatusResponse,
+  AuthTypesResponse,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  DeleteSessionResponse,
+  ErrorCode,
+  Health,
+  MessageType,
+  MessageUpdate,
+  OAuthAuthorizeRequest,
+  OAuthAuthorizeResponse,
+  OAuthCallbackQuery,
+  OAuthLogoutResponse,
+  OAuthRefreshRequest,
+  OAuthTokenResponse,
   Problem,
+  Readiness,
+  RevokedApiKey,
   SearchResponse,
+  SendMessageResponse,
   Session,
+  SessionLogs,
+  SessionStatus,
   SessionSummary,
   StartSessionRequest,
+  StatusChange,
+  Tags,
+  UploadResponse,
 } from '@agentapi-proxy/shared'
+export type { AgentApi } from './agent.ts'
+export type { ApiErrorCode, ApiErrorInit } from './api-error.ts'
+export { ApiError } from './api-error.ts'
+export type { ApiKeysApi } from './api-keys.ts'
+export type { AuthApi } from './auth.ts'
+export type { Client, ClientOptions } from './client.ts'
+export { createClient } from './client.ts'
+export type { ConversationState } from './conversation.ts'
+export { Conversation } from './conversation.ts'
+export type { EventsOptions, ReconnectOptions } from './events.ts'
+export type { HealthApi } from './health.ts'
+export type { SearchOptions } from './search-params.ts'
+export type { LogsOptions, SessionsApi } from './sessions.ts'
+export type { WaitForStatusOptions } from './wait-for-status.ts'
