@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto'
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { KEY_BYTES } from './secret-box.ts'
+
+/** The name of the generated key file inside the data directory. */
+export const KEY_FILE_NAME = 'encryption.key'
+/** The environment variable that may carry the key. */
+export const KEY_ENV_VAR = 'AGENTAPI_PROXY_ENCRYPTION_KEY'
+
+/** Where {@link loadEncryptionKey} looks, in this order. */
+export interface EncryptionKeySources {
+  /** `persistence.encryption_key`: base64 of 32 bytes. */
+  configKey?: string | undefined
+  env: Readonly<Record<string, string | undefined>>
+  /** Holds `encryption.key`; created (0700) when the key has to be generated. */
+  dataDir: string
+}
+
+/** A loaded key and where it came from, so start-up can log it (never the key itself). */
+export interface EncryptionKey {
+  key: Buffer
+  source: 'config' | 'env' | 'file' | 'generated'
+  /** The key file, when the key came from or went to one. */
+  path?: string
+}
+
+/**
+ * Finds the key that seals secrets at rest: config, then the environment, then the key file in
+ * the data directory — generated on first start. There is no built-in default key: one shared by
+ * every install would protect nothing.
+ *
+ * @example
+ * const { key, source } = await loadEncryptionKey({ configKey, env, dataDir: 'data' })
+ */
+export async function loadEncryptionKey(sources: EncryptionKeySources): Promise<EncryptionKey> {
+  if (sources.configKey) {
+    return {
+      key: parseEncryptionKey(sources.configKey, 'persistence.encryption_key'),
+      source: 'config',
+    }
+  }
+  const fromEnv = sources.env[KEY_ENV_VAR]
+  if (fromEnv) return { key: parseEncryptionKey(fromEnv, KEY_ENV_VAR), source: 'env' }
+  return readOrCreateKeyFile(join(sources.dataDir, KEY_FILE_NAME), sources.dataDir)
+}
+
+/** Decodes a base64 (or base64url) key, or throws an error that names where it came from. */
+export function parseEncryptionKey(text: string, origin: string): Buffer {
+  const trimmed = text.trim()
+  // Buffer.from skips characters that are not base64, so check the alphabet before trusting it.
+  const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : null
+  if (key?.length !== KEY_BYTES) {
+    throw new Error(
+      `${origin} must be ${KEY_BYTES} random bytes in base64` +
+        `${key ? ` (it decodes to ${key.length} bytes)` : ''}; generate one with ` +
+        '`openssl rand -base64 32`',
+    )
+  }
+  return key
+}
+
+async function readOrCreateKeyFile(path: string, dataDir: string): Promise<EncryptionKey> {
+  const existing = await readKeyFile(path)
+  if (existing) return { key: existing, source: 'file', path }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  const key = randomBytes(KEY_BYTES)
+  try {
+    // `wx`: when two processes start at once, the second reads the first one's key.
+    await writeFile(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    const raced = isErrno(error, 'EEXIST') ? await readKeyFile(path) : null
+    if (raced) return { key: raced, source: 'file', path }
+    throw error
+  }
+  return { key, source: 'generated', path }
+}
+
+async function readKeyFile(path: string): Promise<Buffer | null> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null
+    throw error
+  }
+  // A copied key file often loses its mode; other users must never be able to read it.
+  if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600)
+  return parseEncryptionKey(text, path)
+}
+
+function isErrno(error: unknown, code: string): boolean {
+  return error instanceof Error && (error as NodeJS.ErrnoException).code === code
+}

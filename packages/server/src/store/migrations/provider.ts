@@ -1,0 +1,33 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import type { Database, SqlDialectName } from '../database.ts'
+import { sessionsMigration } from './0001-sessions.ts'
+
+/**
+ * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
+ * which breaks once the package is bundled into dist; a static list cannot go missing.
+ */
+export class StaticMigrationProvider implements MigrationProvider {
+  #dialect: SqlDialectName
+
+  constructor(dialect: SqlDialectName) {
+    this.#dialect = dialect
+  }
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    // Names sort in the order they run; never rename or edit one that has shipped.
+    return { '0001_sessions': sessionsMigration(this.#dialect) }
+  }
+}
+
+/** Brings the schema up to date, or throws the first migration's error. */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  dialect: SqlDialectName,
+): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName
+    throw new Error(`Database migration ${failed ?? ''} failed: ${String(error)}`, { cause: error })
+  }
+}

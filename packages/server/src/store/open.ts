@@ -1,0 +1,152 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import SQLite from 'better-sqlite3'
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Logger } from '../logger.ts'
+import { loadEncryptionKey } from '../secrets/encryption-key.ts'
+import { SecretBox } from '../secrets/secret-box.ts'
+import type { Database, SqlDialectName } from './database.ts'
+import { verifyEncryptionKey } from './key-check.ts'
+import { MemorySessionStore } from './memory.ts'
+import { migrateToLatest } from './migrations/provider.ts'
+import type { SessionStore } from './session-store.ts'
+import { SqlSessionStore } from './sql.ts'
+
+/** The `persistence` section of the config, plus fields it may grow. */
+export interface PersistenceSettings {
+  enabled: boolean
+  backend: SqlDialectName
+  /** The SQLite file. */
+  path: string
+  /** The PostgreSQL connection string. */
+  url?: string | undefined
+  /** Base64 of 32 bytes; otherwise the environment or the data directory's key file. */
+  encryption_key?: string | undefined
+  /** PostgreSQL schema to use (created when missing); the server's default search_path if unset. */
+  schema?: string | undefined
+}
+
+/** Options for {@link openStore}. */
+export interface OpenStoreOptions {
+  logger: Logger
+  /** Where the generated key file lives; the SQLite file's directory, or `data`, by default. */
+  dataDir?: string
+  /** Read for AGENTAPI_PROXY_ENCRYPTION_KEY; `process.env` by default. */
+  env?: Readonly<Record<string, string | undefined>>
+  /** Overrides `persistence.schema` (tests use a fresh one per run). */
+  schema?: string
+  /** Environment variables to encrypt besides the secret-looking ones. */
+  secretNames?: readonly string[]
+}
+
+/** An open store and what to close when the server stops. */
+export interface OpenedStore {
+  store: SessionStore
+  /** The SQL connection, for other stores to share; null when persistence is off. */
+  db: Kysely<Database> | null
+  close(): Promise<void>
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+
+/**
+ * Opens the configured session store: in memory when persistence is off, else SQLite or
+ * PostgreSQL, migrated to the latest schema, with secrets sealed by the configured (or generated)
+ * encryption key — which is checked against the database before anything is read.
+ *
+ * @example
+ * const opened = await openStore(config.persistence, { logger })
+ * // …
+ * await opened.close()
+ */
+export async function openStore(
+  persistence: PersistenceSettings,
+  options: OpenStoreOptions,
+): Promise<OpenedStore> {
+  if (!persistence.enabled) {
+    const store = new MemorySessionStore()
+    return { store, db: null, close: () => store.close() }
+  }
+  const { logger } = options
+  const db =
+    persistence.backend === 'postgres'
+      ? await openPostgres(persistence, options)
+      : await openSqlite(persistence.path)
+  try {
+    await migrateToLatest(db, persistence.backend)
+    const dataDir = options.dataDir ?? defaultDataDir(persistence)
+    const key = await loadEncryptionKey({
+      configKey: persistence.encryption_key,
+      env: options.env ?? process.env,
+      dataDir,
+    })
+    if (key.source === 'generated') {
+      logger.warn({ path: key.path }, 'generated an encryption key; back it up with the database')
+    }
+    const box = new SecretBox(key.key)
+    await verifyEncryptionKey(db, box)
+    logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
+    const store = new SqlSessionStore(db, { box, secretNames: options.secretNames })
+    let closing: Promise<void> | undefined
+    const close = () => {
+      closing ??= closeDatabase(db, persistence.backend)
+      return closing
+    }
+    return { store, db, close }
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+}
+
+async function openSqlite(path: string): Promise<Kysely<Database>> {
+  await mkdir(dirname(resolve(path)), { recursive: true })
+  const database = new SQLite(path)
+  // WAL lets readers run beside the writer, and with synchronous=NORMAL a committed write
+  // survives a crash of the process (not of the machine) without an fsync per commit.
+  database.pragma('journal_mode = WAL')
+  database.pragma('synchronous = NORMAL')
+  database.pragma('busy_timeout = 5000')
+  database.pragma('foreign_keys = ON')
+  // Refreshes planner statistics when they are missing or stale (SQLite's advice on open); with
+  // them, a tag filter for one user starts from the user's index instead of the tag's.
+  database.pragma('optimize = 0x10002')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+}
+
+async function openPostgres(
+  persistence: PersistenceSettings,
+  options: OpenStoreOptions,
+): Promise<Kysely<Database>> {
+  if (!persistence.url) throw new Error('persistence.url is required when backend is postgres')
+  const schema = options.schema ?? persistence.schema
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`persistence.schema must match ${SCHEMA_NAME} (got ${JSON.stringify(schema)})`)
+  }
+  // search_path, set as a startup option, puts every table (and Kysely's own migration tables)
+  // in the schema without qualifying a single query.
+  const pool = new pg.Pool({
+    connectionString: persistence.url,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  })
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL client failed'))
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  try {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db)
+  } catch (error) {
+    await db.destroy()
+    throw error
+  }
+  return db
+}
+
+function defaultDataDir(persistence: PersistenceSettings): string {
+  return persistence.backend === 'sqlite' ? dirname(resolve(persistence.path)) : resolve('data')
+}
+
+async function closeDatabase(db: Kysely<Database>, backend: SqlDialectName): Promise<void> {
+  // SQLite's advice for long-lived connections: refresh planner statistics before closing.
+  if (backend === 'sqlite') await sql`pragma optimize`.execute(db)
+  await db.destroy()
+}

@@ -1,0 +1,66 @@
+import type { AgentStatus, Environment, SessionStatus } from '@agentapi-proxy/shared'
+import { openEnvironment, sealEnvironment } from '../secrets/environment.ts'
+import type { SecretBox } from '../secrets/secret-box.ts'
+import type { SessionsTable } from './database.ts'
+import type { SessionRecord } from './session-record.ts'
+
+/** How environment values are protected on their way to and from a row. */
+export interface RowSecrets {
+  box?: SecretBox | undefined
+  /** Variables to seal besides those whose names look secret. */
+  secretNames?: readonly string[] | undefined
+}
+
+/**
+ * The columns for (part of) a record. Fields left out, or undefined, are left out of the result,
+ * which Kysely then leaves out of the statement.
+ */
+export function toColumns(
+  record: Partial<SessionRecord>,
+  secrets: RowSecrets,
+): Partial<SessionsTable> {
+  const { tags, environment, log_tail, initial_message_sent, ...plain } = record
+  const columns: Partial<SessionsTable> = { ...plain }
+  if (tags !== undefined) columns.tags = JSON.stringify(tags)
+  if (environment !== undefined) columns.environment = JSON.stringify(seal(environment, secrets))
+  if (log_tail !== undefined) columns.log_tail = JSON.stringify(log_tail)
+  if (initial_message_sent !== undefined)
+    columns.initial_message_sent = initial_message_sent ? 1 : 0
+  return columns
+}
+
+/** A full row for an insert. */
+export function toRow(record: SessionRecord, secrets: RowSecrets): SessionsTable {
+  return toColumns(record, secrets) as SessionsTable
+}
+
+/** The record a row holds, with sealed environment values opened. */
+export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord {
+  return {
+    session_id: row.session_id,
+    user_id: row.user_id,
+    status: row.status as SessionStatus,
+    agent_status: row.agent_status as AgentStatus,
+    agent: row.agent,
+    agent_type: row.agent_type,
+    repository: row.repository,
+    tags: JSON.parse(row.tags),
+    environment: openEnvironment(JSON.parse(row.environment), secrets.box),
+    initial_message: row.initial_message,
+    initial_message_sent: row.initial_message_sent === 1,
+    port: row.port,
+    pid: row.pid,
+    workdir: row.workdir,
+    log_path: row.log_path,
+    started_at: row.started_at,
+    last_activity_at: row.last_activity_at,
+    stopped_at: row.stopped_at,
+    exit_code: row.exit_code,
+    error: row.error,
+    log_tail: JSON.parse(row.log_tail),
+  }
+}
+
+function seal(environment: Environment, secrets: RowSecrets): Environment {
+  return secrets.box ? sealEnvironment(environment, secrets.box, secrets.secretNames) : environment
+}

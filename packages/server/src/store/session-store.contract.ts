@@ -1,0 +1,251 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { AppError } from '../errors.ts'
+import { compareNewestFirst } from './cursor.ts'
+import { minutesIn, sampleRecord, sparseRecord } from './sample-records.ts'
+import type { SessionRecord } from './session-record.ts'
+import type { SessionFilter, SessionStore } from './session-store.ts'
+
+/** How the contract gets a store to test. */
+export interface ContractSubject {
+  /** A store with no rows; called before each test. */
+  open(): Promise<SessionStore>
+  /** Called after each test with the store `open` gave. */
+  release?(store: SessionStore): Promise<void>
+}
+
+/**
+ * The behaviour every `SessionStore` shares with the in-memory reference, as one suite that each
+ * backend's test file runs against its own store.
+ */
+export function describeSessionStoreContract(name: string, subject: ContractSubject): void {
+  describe(`SessionStore contract: ${name}`, () => {
+    let store: SessionStore
+
+    beforeEach(async () => {
+      store = await subject.open()
+    })
+    afterEach(async () => {
+      await subject.release?.(store)
+    })
+
+    async function insertAll(records: SessionRecord[]): Promise<SessionRecord[]> {
+      for (const record of records) await store.insert(record)
+      return records
+    }
+
+    async function searchAll(filter: Omit<SessionFilter, 'cursor'>): Promise<SessionRecord[][]> {
+      const pages: SessionRecord[][] = []
+      let cursor: string | undefined
+      do {
+        const page = await store.search({ ...filter, ...(cursor ? { cursor } : {}) })
+        pages.push(page.records)
+        cursor = page.next_cursor ?? undefined
+      } while (cursor && pages.length < 100)
+      return pages
+    }
+
+    const ids = (records: SessionRecord[]) => records.map((record) => record.session_id)
+
+    describe('insert and get', () => {
+      it('returns every field exactly as written', async () => {
+        const record = sampleRecord()
+        await store.insert(record)
+        expect(await store.get(record.session_id)).toStrictEqual(record)
+      })
+
+      it('keeps nulls, false and empty collections', async () => {
+        const record = sparseRecord()
+        await store.insert(record)
+        expect(await store.get(record.session_id)).toStrictEqual(record)
+      })
+
+      it('answers null for an unknown session', async () => {
+        expect(await store.get('00000000-0000-4000-8000-000000000000')).toBeNull()
+      })
+
+      it('hands out copies that callers cannot use to change the store', async () => {
+        const record = sampleRecord()
+        await store.insert(record)
+        const copy = await store.get(record.session_id)
+        copy?.log_tail.push('mutated')
+        record.tags.team = 'mutated'
+        expect(await store.get(record.session_id)).toStrictEqual(
+          sampleRecord({ session_id: record.session_id }),
+        )
+      })
+    })
+
+    describe('update', () => {
+      it('returns the updated row and keeps it', async () => {
+        const record = sampleRecord()
+        await store.insert(record)
+        const patch = {
+          status: 'failed',
+          agent_status: null,
+          pid: null,
+          exit_code: 137,
+          error: 'killed',
+          initial_message_sent: false,
+          environment: { NEW_SECRET_KEY: 's3cr3t', PLAIN: 'x' },
+          log_tail: ['boom'],
+        } satisfies Partial<SessionRecord>
+        const updated = await store.update(record.session_id, patch)
+        expect(updated).toStrictEqual({ ...record, ...patch })
+        expect(await store.get(record.session_id)).toStrictEqual(updated)
+      })
+
+      it('answers null when there is no such session', async () => {
+        expect(await store.update('00000000-0000-4000-8000-000000000000', { pid: 1 })).toBeNull()
+      })
+
+      it('never changes the id, and an empty patch returns the row unchanged', async () => {
+        const record = sampleRecord()
+        await store.insert(record)
+        expect(await store.update(record.session_id, { session_id: 'other' })).toStrictEqual(record)
+        expect(await store.update(record.session_id, {})).toStrictEqual(record)
+        expect(await store.get('other')).toBeNull()
+      })
+
+      it('makes new tags searchable and old ones not', async () => {
+        const record = sampleRecord({ tags: { team: 'infra' } })
+        await store.insert(record)
+        await store.update(record.session_id, { tags: { team: 'web', env: 'prod' } })
+        const found = await store.search({ tags: { team: 'web', env: 'prod' }, limit: 10 })
+        expect(ids(found.records)).toEqual([record.session_id])
+        expect((await store.search({ tags: { team: 'infra' }, limit: 10 })).records).toEqual([])
+      })
+    })
+
+    describe('search', () => {
+      it('filters by user, status and several tags at once (ANDed)', async () => {
+        const [hit] = await insertAll([
+          sampleRecord({ user_id: 'bob', status: 'active', tags: { team: 'a', env: 'prod' } }),
+          sampleRecord({ user_id: 'bob', status: 'active', tags: { team: 'a', env: 'dev' } }),
+          sampleRecord({ user_id: 'bob', status: 'stopped', tags: { team: 'a', env: 'prod' } }),
+          sampleRecord({ user_id: 'carol', status: 'active', tags: { team: 'a', env: 'prod' } }),
+          sampleRecord({ user_id: 'bob', status: 'active', tags: { team: 'b', env: 'prod' } }),
+        ])
+        const tags = { team: 'a', env: 'prod' }
+        const page = await store.search({ user_id: 'bob', status: 'active', tags, limit: 10 })
+        expect(page).toStrictEqual({ records: [hit], next_cursor: null })
+        expect((await store.search({ user_id: 'bob', limit: 10 })).records).toHaveLength(4)
+        expect((await store.search({ status: 'stopped', limit: 10 })).records).toHaveLength(1)
+        expect((await store.search({ tags, limit: 10 })).records).toHaveLength(3)
+        expect((await store.search({ tags: { team: 'a', env: 'qa' }, limit: 10 })).records).toEqual(
+          [],
+        )
+      })
+
+      it('matches tag keys with dots and values exactly, not by prefix or case', async () => {
+        const [hit] = await insertAll([
+          sampleRecord({ tags: { 'ticket.id': 'OPS-12' } }),
+          sampleRecord({ tags: { 'ticket.id': 'ops-12' } }),
+          sampleRecord({ tags: { 'ticket.id': 'OPS-123' } }),
+          sampleRecord({ tags: { ticket: 'OPS-12' } }),
+        ])
+        const page = await store.search({ tags: { 'ticket.id': 'OPS-12' }, limit: 10 })
+        expect(ids(page.records)).toEqual([hit?.session_id])
+      })
+
+      it('lists newest first, and ties by id descending', async () => {
+        const tie = minutesIn(5)
+        const records = await insertAll([
+          sampleRecord({ session_id: 'b-tie', started_at: tie }),
+          sampleRecord({ session_id: 'old', started_at: minutesIn(1) }),
+          sampleRecord({ session_id: 'new', started_at: minutesIn(9) }),
+          sampleRecord({ session_id: 'a-tie', started_at: tie }),
+          sampleRecord({ session_id: 'c-tie', started_at: tie }),
+        ])
+        const page = await store.search({ limit: 10 })
+        expect(ids(page.records)).toEqual(['new', 'c-tie', 'b-tie', 'a-tie', 'old'])
+        expect(page.records).toHaveLength(records.length)
+      })
+
+      it.each([
+        ['a user', { user_id: 'pager' }],
+        ['a tag', { tags: { batch: 'p' } }],
+        ['a user and a tag', { user_id: 'pager', tags: { batch: 'p' } }],
+        ['two tags and a status', { tags: { batch: 'p', kind: 'k' }, status: 'active' as const }],
+      ])(
+        'pages by %s with a cursor, without overlaps or gaps, ties included',
+        async (_, filter) => {
+          const shared = {
+            user_id: 'pager',
+            status: 'active',
+            tags: { batch: 'p', kind: 'k' },
+          } as const
+          const records = await insertAll(
+            Array.from({ length: 23 }, (_, i) =>
+              sampleRecord({
+                ...shared,
+                tags: { ...shared.tags },
+                started_at: minutesIn(Math.floor(i / 3)),
+              }),
+            ),
+          )
+          await insertAll([
+            sampleRecord({
+              user_id: 'someone-else',
+              tags: { batch: 'q' },
+              started_at: minutesIn(4),
+            }),
+            sampleRecord({ user_id: 'other', status: 'stopped', tags: { batch: 'x', kind: 'k' } }),
+          ])
+          const pages = await searchAll({ ...filter, limit: 5 })
+          expect(pages.map((page) => page.length)).toEqual([5, 5, 5, 5, 3])
+          const expected = [...records].sort(compareNewestFirst)
+          expect(ids(pages.flat())).toEqual(ids(expected))
+        },
+      )
+
+      it('orders tag filters by the start time an update set', async () => {
+        const [early, late] = await insertAll([
+          sampleRecord({ tags: { team: 'a' }, started_at: minutesIn(1) }),
+          sampleRecord({ tags: { team: 'a' }, started_at: minutesIn(2) }),
+        ])
+        await store.update(early?.session_id ?? '', { started_at: minutesIn(3) })
+        const page = await store.search({ tags: { team: 'a' }, limit: 10 })
+        expect(ids(page.records)).toEqual([early?.session_id, late?.session_id])
+      })
+
+      it('gives no cursor when the last page is exactly full', async () => {
+        await insertAll([sampleRecord(), sampleRecord({ started_at: minutesIn(2) })])
+        const page = await store.search({ limit: 2 })
+        expect(page.records).toHaveLength(2)
+        expect(page.next_cursor).toBeNull()
+      })
+
+      it('refuses a forged cursor with invalid_request', async () => {
+        const forged = Buffer.from('not a time|x').toString('base64url')
+        const error = await store.search({ limit: 5, cursor: forged }).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(AppError)
+        expect((error as AppError).code).toBe('invalid_request')
+      })
+    })
+
+    describe('live sessions', () => {
+      it('counts and lists starting, active and stopping sessions only', async () => {
+        const live = await insertAll([
+          sampleRecord({ user_id: 'dave', status: 'starting' }),
+          sampleRecord({ user_id: 'dave', status: 'active' }),
+          sampleRecord({ user_id: 'erin', status: 'stopping' }),
+        ])
+        await insertAll(
+          (['stopped', 'failed', 'suspended'] as const).map((status) =>
+            sampleRecord({ user_id: 'dave', status }),
+          ),
+        )
+        expect(await store.countLive()).toBe(3)
+        expect(await store.countLive('dave')).toBe(2)
+        expect(await store.countLive('nobody')).toBe(0)
+        const listed = await store.listLive()
+        expect(ids(listed).sort()).toEqual(ids(live).sort())
+        expect(listed.find((r) => r.user_id === 'erin')).toStrictEqual(live[2])
+      })
+    })
+
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined()
+    })
+  })
+}

@@ -1,0 +1,176 @@
+// Kysely, not an ORM or hand-written SQL: a typed query builder gives one code path for SQLite
+// and PostgreSQL (only the dialect object differs), checks column names and types at compile
+// time, and brings a migrator — with no ORM runtime, identity map or model classes between the
+// store and its rows.
+import { type Kysely, sql, type Transaction } from 'kysely'
+import { decodeCursor, encodeCursor } from './cursor.ts'
+import type { Database } from './database.ts'
+import { LIVE_STATUSES, type SessionRecord } from './session-record.ts'
+import { fromRow, type RowSecrets, toColumns, toRow } from './session-row.ts'
+import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
+
+/** Options for {@link SqlSessionStore}. */
+export type SqlSessionStoreOptions = RowSecrets
+
+/**
+ * Sessions in SQL (SQLite or PostgreSQL), behaving exactly as the in-memory reference store.
+ * Tags live twice: as JSON on the row, which is what reads return, and one row each in
+ * `session_tags`, which is what filters use — an index on (key, value) works the same on both
+ * databases, where JSON operators and their indexes differ. The store does not own `db`: its
+ * `close()` leaves the connection to whoever opened it.
+ *
+ * @example
+ * const store = new SqlSessionStore(db, { box: new SecretBox(key) })
+ * await store.insert(record)
+ */
+export class SqlSessionStore implements SessionStore {
+  #db: Kysely<Database>
+  #secrets: RowSecrets
+
+  constructor(db: Kysely<Database>, options: SqlSessionStoreOptions = {}) {
+    this.#db = db
+    this.#secrets = { box: options.box, secretNames: options.secretNames }
+  }
+
+  async insert(record: SessionRecord): Promise<void> {
+    const row = toRow(record, this.#secrets)
+    await this.#transaction(async (trx) => {
+      await trx.insertInto('sessions').values(row).execute()
+      await this.#writeTags(trx, record, false)
+    })
+  }
+
+  async get(sessionId: string): Promise<SessionRecord | null> {
+    const row = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst()
+    return row ? fromRow(row, this.#secrets) : null
+  }
+
+  async update(sessionId: string, patch: Partial<SessionRecord>): Promise<SessionRecord | null> {
+    const { session_id: _ignored, ...rest } = patch
+    const columns = toColumns(rest, this.#secrets)
+    if (Object.values(columns).every((value) => value === undefined)) return this.get(sessionId)
+    // One UPDATE … RETURNING, not read-modify-write: replicas sharing PostgreSQL never lose a
+    // concurrent change to another column.
+    return this.#transaction(async (trx) => {
+      const row = await trx
+        .updateTable('sessions')
+        .set(columns)
+        .where('session_id', '=', sessionId)
+        .returningAll()
+        .executeTakeFirst()
+      if (!row) return null
+      const updated = fromRow(row, this.#secrets)
+      if (rest.tags !== undefined || rest.started_at !== undefined) {
+        await this.#writeTags(trx, updated, true)
+      }
+      return updated
+    })
+  }
+
+  async search(filter: SessionFilter): Promise<SessionPage> {
+    const after = filter.cursor ? decodeCursor(filter.cursor) : null
+    const tags = Object.entries(filter.tags ?? {})
+    // Which index walks the page order: one user's sessions (few, and most searches are a
+    // member's own), else the first tag's rows (see the migration), else all sessions.
+    const first = filter.user_id === undefined ? tags[0] : undefined
+    const others = first ? tags.slice(1) : tags
+    const order = first ? 't' : 'sessions'
+    const byTime = sql.ref(`${order}.started_at`)
+    const byId = sql.ref(`${order}.session_id`)
+    let query = this.#db.selectFrom('sessions').selectAll('sessions')
+    if (first) {
+      const [key, value] = first
+      // `$if` keeps the builder's type, so `t` is named through sql.ref rather than typed.
+      query = query.$if(true, (qb) =>
+        qb
+          .innerJoin('session_tags as t', 't.session_id', 'sessions.session_id')
+          .where('t.key', '=', key)
+          .where('t.value', '=', value),
+      )
+    }
+    for (const [key, value] of others) {
+      query = query.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('session_tags as other')
+            .select('other.key')
+            .whereRef('other.session_id', '=', 'sessions.session_id')
+            .where('other.key', '=', key)
+            .where('other.value', '=', value),
+        ),
+      )
+    }
+    if (filter.user_id !== undefined) query = query.where('sessions.user_id', '=', filter.user_id)
+    if (filter.status !== undefined) query = query.where('sessions.status', '=', filter.status)
+    if (after) {
+      // A row-value comparison is what both planners turn into one index range.
+      query = query.where(
+        sql<boolean>`(${byTime}, ${byId}) < (${after.started_at}, ${after.session_id})`,
+      )
+    }
+    const rows = await query
+      .orderBy(byTime, 'desc')
+      .orderBy(byId, 'desc')
+      .limit(filter.limit + 1)
+      .execute()
+    const page = rows.slice(0, filter.limit)
+    const last = page.at(-1)
+    return {
+      records: page.map((row) => fromRow(row, this.#secrets)),
+      next_cursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
+    }
+  }
+
+  async countLive(userId?: string): Promise<number> {
+    let query = this.#db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where('status', 'in', LIVE_STATUSES)
+    if (userId !== undefined) query = query.where('user_id', '=', userId)
+    const { count } = await query.executeTakeFirstOrThrow()
+    // PostgreSQL's count is a bigint, which pg hands over as a string.
+    return Number(count)
+  }
+
+  async listLive(): Promise<SessionRecord[]> {
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('status', 'in', LIVE_STATUSES)
+      .orderBy('started_at', 'desc')
+      .orderBy('session_id', 'desc')
+      .execute()
+    return rows.map((row) => fromRow(row, this.#secrets))
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db)
+  }
+
+  async close(): Promise<void> {}
+
+  async #writeTags(
+    trx: Kysely<Database>,
+    record: Pick<SessionRecord, 'session_id' | 'tags' | 'started_at'>,
+    replace: boolean,
+  ): Promise<void> {
+    const { session_id, started_at } = record
+    if (replace) await trx.deleteFrom('session_tags').where('session_id', '=', session_id).execute()
+    const rows = Object.entries(record.tags).map(([key, value]) => ({
+      session_id,
+      key,
+      value,
+      started_at,
+    }))
+    if (rows.length > 0) await trx.insertInto('session_tags').values(rows).execute()
+  }
+
+  /** Runs `work` in a transaction, or in the caller's when the store was given one. */
+  #transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.#db.isTransaction) return work(this.#db)
+    return this.#db.transaction().execute((trx: Transaction<Database>) => work(trx))
+  }
+}

@@ -1,0 +1,162 @@
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { sql } from 'kysely'
+import { pino } from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MemorySessionStore } from './memory.ts'
+import { type OpenedStore, openStore, type PersistenceSettings } from './open.ts'
+import { sampleRecord } from './sample-records.ts'
+import { describeSessionStoreContract } from './session-store.contract.ts'
+import type { SessionStore } from './session-store.ts'
+
+const logger = pino({ level: 'silent' })
+let root: string
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'aap-sqlite-'))
+})
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+async function openIn(dir: string, env: Record<string, string> = {}): Promise<OpenedStore> {
+  const persistence: PersistenceSettings = {
+    enabled: true,
+    backend: 'sqlite',
+    path: join(dir, 'db', 'agentapi-proxy.sqlite'),
+  }
+  return openStore(persistence, { logger, env, dataDir: join(dir, 'data') })
+}
+
+async function rawBytes(dir: string): Promise<string> {
+  const file = join(dir, 'db', 'agentapi-proxy.sqlite')
+  const parts = await Promise.all(
+    [file, `${file}-wal`].map((path) => readFile(path).catch(() => Buffer.alloc(0))),
+  )
+  return Buffer.concat(parts).toString('latin1')
+}
+
+// Opens the store as `openIn` does, writes one record, says so, and then never closes.
+const CRASH_WRITER = `
+  import { openStore } from ${JSON.stringify(new URL('./open.ts', import.meta.url).href)}
+  const [dir, json] = process.argv.slice(1)
+  const { store } = await openStore(
+    { enabled: true, backend: 'sqlite', path: dir + '/db/agentapi-proxy.sqlite' },
+    { logger: { info() {}, warn() {} }, env: {}, dataDir: dir + '/data' },
+  )
+  await store.insert(JSON.parse(json))
+  process.stdout.write('written\\n')
+  setInterval(() => {}, 1000)
+`
+
+const handles = new Map<SessionStore, OpenedStore>()
+describeSessionStoreContract('SQLite', {
+  async open() {
+    const handle = await openIn(await mkdtemp(join(root, 'contract-')))
+    handles.set(handle.store, handle)
+    return handle.store
+  },
+  async release(store) {
+    await handles.get(store)?.close()
+  },
+})
+
+describe('openStore with SQLite', () => {
+  it('creates the file and its directories, in WAL mode', async () => {
+    const dir = await mkdtemp(join(root, 'fresh-'))
+    const handle = await openIn(dir)
+    if (!handle.db) throw new Error('openStore gave no database for SQLite')
+    const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(handle.db)
+    expect(rows[0]?.journal_mode).toBe('wal')
+    await handle.close()
+    await expect(stat(join(dir, 'db', 'agentapi-proxy.sqlite'))).resolves.toBeTruthy()
+  })
+
+  it('keeps secret environment values out of the file, and reads them back in clear', async () => {
+    const dir = await mkdtemp(join(root, 'at-rest-'))
+    const secret = `ghp_secret_${randomBytes(12).toString('hex')}`
+    const plain = `visible_${randomBytes(6).toString('hex')}`
+    const record = sampleRecord({ environment: { GITHUB_TOKEN: secret, PLAIN: plain } })
+    const handle = await openIn(dir)
+    await handle.store.insert(record)
+    expect(await rawBytes(dir)).toContain(plain)
+    expect(await rawBytes(dir)).not.toContain(secret)
+    expect((await handle.store.get(record.session_id))?.environment.GITHUB_TOKEN).toBe(secret)
+    await handle.close()
+    expect(await rawBytes(dir)).not.toContain(secret)
+  })
+
+  it('generates a 0600 key file in a 0700 data directory and reuses it on the next start', async () => {
+    const dir = await mkdtemp(join(root, 'key-'))
+    const first = await openIn(dir)
+    const record = sampleRecord()
+    await first.store.insert(record)
+    await first.close()
+    const keyFile = join(dir, 'data', 'encryption.key')
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600)
+    expect((await stat(join(dir, 'data'))).mode & 0o777).toBe(0o700)
+    const key = await readFile(keyFile, 'utf8')
+
+    const second = await openIn(dir)
+    expect(await second.store.get(record.session_id)).toStrictEqual(record)
+    await second.close()
+    expect(await readFile(keyFile, 'utf8')).toBe(key)
+  })
+
+  it('refuses to start with a different key, saying which key to use', async () => {
+    const dir = await mkdtemp(join(root, 'wrong-key-'))
+    const first = await openIn(dir)
+    await first.store.insert(sampleRecord())
+    await first.close()
+    const otherKey = randomBytes(32).toString('base64')
+    await expect(openIn(dir, { AGENTAPI_PROXY_ENCRYPTION_KEY: otherKey })).rejects.toThrow(
+      /encryption key does not match the one this database was written with/,
+    )
+  })
+
+  it('refuses a malformed key from the environment, naming the variable', async () => {
+    const dir = await mkdtemp(join(root, 'bad-key-'))
+    await expect(openIn(dir, { AGENTAPI_PROXY_ENCRYPTION_KEY: 'c2hvcnQ=' })).rejects.toThrow(
+      /AGENTAPI_PROXY_ENCRYPTION_KEY must be 32 random bytes in base64 \(it decodes to 5 bytes\)/,
+    )
+  })
+
+  it('loses no committed session when the process is killed with SIGKILL', async () => {
+    const dir = await mkdtemp(join(root, 'crash-'))
+    const record = sampleRecord()
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', CRASH_WRITER, dir, JSON.stringify(record)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      },
+    )
+    const exited = once(child, 'exit').then(([code]) => {
+      throw new Error(`the writer exited (${code}) before writing`)
+    })
+    const [line] = await Promise.race([once(child.stdout, 'data'), exited])
+    expect(String(line)).toBe('written\n')
+    child.kill('SIGKILL')
+    await exited.catch(() => {})
+    const reopened = await openIn(dir)
+    expect(await reopened.store.get(record.session_id)).toStrictEqual(record)
+    await reopened.close()
+  })
+
+  it('keeps sessions in memory when persistence is off', async () => {
+    const handle = await openStore(
+      { enabled: false, backend: 'sqlite', path: join(root, 'unused', 'x.sqlite') },
+      { logger, env: {} },
+    )
+    expect(handle.store).toBeInstanceOf(MemorySessionStore)
+    expect(handle.db).toBeNull()
+    await expect(stat(join(root, 'unused'))).rejects.toThrow()
+    await handle.close()
+  })
+})
