@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import type { Config } from './config/index.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 
@@ -39,9 +40,22 @@ export function formatBanner(facts: BannerFacts): string {
 }
 
 function describeStore(config: Readonly<Config>): string {
-  // Sessions live in memory until the persistence layer lands; say so rather than imply a file.
-  if (!config.persistence.enabled) return 'memory (persistence.enabled is false)'
-  return `memory (persistence to ${config.persistence.backend} is not built yet; sessions do not survive a restart)`
+  const { persistence } = config
+  if (!persistence.enabled)
+    return 'memory (persistence.enabled is false: sessions do not survive a restart)'
+  if (persistence.backend === 'sqlite') return `sqlite ${resolve(persistence.path)}`
+  return `postgres ${redactUrl(persistence.url ?? '')}${persistence.schema ? ` (schema ${persistence.schema})` : ''}`
+}
+
+// A connection string may carry a password; the banner shows where, never with what.
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres (url not shown)'
+  }
 }
 
 function describeAuth(config: Readonly<Config>): string {

@@ -9,7 +9,7 @@ import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
-import { MemorySessionStore } from './store/memory.ts'
+import { openStore } from './store/open.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
 export interface StartServerOptions {
@@ -44,14 +44,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config, logger } = options
   const env = options.env ?? process.env
   const agent = resolveAgent(config.agent, env.PATH)
-  const store = new MemorySessionStore()
+  const opened = await openStore(config.persistence, { logger, env })
+  const { store } = opened
   const provisioner = new LocalProvisioner({
     startPort: config.start_port,
     workdirRoot: config.session.workdir_root,
     logMaxBytes: config.session.log_max_bytes,
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
-  const auth = await authFromConfig(config, { logger })
+  const auth = await authFromConfig(config, { logger, stores: opened.authStores })
   const sessions = sessionServiceFromConfig(config, {
     store,
     provisioner,
@@ -60,6 +61,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     proxyEnv: env,
     roleEnv: auth.roleEnv,
   })
+  const restored = await sessions.restore()
+  if (restored.adopted + restored.restarted + restored.reaped > 0) {
+    logger.info(restored, 'restored sessions')
+  }
   const app = createApp({
     logger,
     config,
@@ -89,7 +94,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await sessions.shutdown()
       server.closeAllConnections()
       await closed
-      await store.close()
+      await opened.close()
     },
   }
 }

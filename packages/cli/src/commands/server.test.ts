@@ -16,7 +16,7 @@ describe('agentapi-proxy server', () => {
     const banner = stderr.text
     expect(banner).toMatch(/config\s+none \(built-in defaults\)/)
     expect(banner).toMatch(/agent\s+built-in echo agent/)
-    expect(banner).toMatch(/store\s+memory/)
+    expect(banner).toMatch(/store\s+sqlite \S+data\/agentapi-proxy\.sqlite/)
     expect(banner).toMatch(/auth\s+disabled/)
 
     const res = await fetch(`${url}/health`)

@@ -1,20 +1,20 @@
 import { z } from 'zod'
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
 
 /**
- * A duration written as seconds (`30`) or with a unit (`500ms`, `30s`, `5m`, `1h`), read as
+ * A duration written as seconds (`30`) or with a unit (`500ms`, `30s`, `5m`, `1h`, `7d`), read as
  * milliseconds. `0` means "never" where the field says so.
  */
 export const DurationSchema = z
   .union([z.number().nonnegative(), z.string()])
   .transform((value, ctx) => {
     if (typeof value === 'number') return Math.round(value * 1000)
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value.trim())
+    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(value.trim())
     if (!match) {
       ctx.addIssue({
         code: 'custom',
-        message: 'Use seconds (30) or a duration like 500ms, 30s, 5m, 1h',
+        message: 'Use seconds (30) or a duration like 500ms, 30s, 5m, 1h, 7d',
       })
       return z.NEVER
     }
@@ -31,5 +31,6 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${ms}ms`
   if (ms < 60_000) return `${+(ms / 1000).toFixed(1)}s`
   if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)}m`
-  return `${+(ms / 3_600_000).toFixed(1)}h`
+  if (ms < 86_400_000) return `${+(ms / 3_600_000).toFixed(1)}h`
+  return `${+(ms / 86_400_000).toFixed(1)}d`
 }

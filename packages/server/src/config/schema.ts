@@ -66,6 +66,11 @@ const AgentSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_-]*$/)
     .default('claude'),
   startup_script: z.string().min(1).optional(),
+  resume_command: z
+    .union([z.string().min(1), z.array(z.string()).min(1)])
+    .optional()
+    .transform((command) => (typeof command === 'string' ? command.split(/\s+/) : command))
+    .describe('argv used to restart a suspended session in its workdir (e.g. with claude -c)'),
 })
 
 const SessionLimitsSchema = z.strictObject({
@@ -75,6 +80,9 @@ const SessionLimitsSchema = z.strictObject({
   startup_timeout: DurationSchema.prefault(60),
   idle_timeout: DurationSchema.prefault(0).describe('0 keeps idle sessions forever'),
   stop_grace: DurationSchema.prefault(5),
+  retention: DurationSchema.prefault('7d').describe(
+    'how long stopped and failed sessions stay searchable',
+  ),
   workdir_root: z.string().min(1).default('data/sessions'),
   log_max_bytes: z
     .number()
@@ -100,6 +108,18 @@ export const ConfigSchema = z.strictObject({
       backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
       path: z.string().min(1).default('data/agentapi-proxy.sqlite'),
       url: z.string().min(1).optional(),
+      schema: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/)
+        .optional()
+        .describe('PostgreSQL schema (created when missing)'),
+      encryption_key: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'base64 of 32 bytes; else AGENTAPI_PROXY_ENCRYPTION_KEY, else a generated key file',
+        ),
     })
     .prefault({}),
   role_env_files: z

@@ -1,10 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve, sep } from 'node:path'
 import { tailLog, trimLog } from './log-file.ts'
 import { PortAllocator } from './ports.ts'
-import type { AgentExit, AgentHandle, AgentSpec, Provisioner } from './provisioner.ts'
+import { processesUnder, readEntry } from './process-table.ts'
+import type {
+  AdoptableAgent,
+  AgentExit,
+  AgentHandle,
+  AgentSpec,
+  Provisioner,
+} from './provisioner.ts'
 import { DEFAULT_SCRIPT, GITHUB_SCRIPT } from './startup-scripts.ts'
 
 /** Settings of the local provisioner, from the config's `start_port` and `session` section. */
@@ -17,12 +24,13 @@ export interface LocalProvisionerOptions {
 }
 
 interface Running {
-  child: ChildProcess
   handle: AgentHandle
   exited: Promise<AgentExit>
 }
 
 const TRIM_EVERY_MS = 10_000
+// An adopted agent is not our child, so no 'exit' event tells us it ended: we look.
+const ADOPTED_POLL_MS = 500
 
 /**
  * Runs each agent as a child process: a port of its own, a private workdir, its own process
@@ -47,32 +55,65 @@ export class LocalProvisioner implements Provisioner {
     try {
       const workdir = join(this.#options.workdirRoot, spec.sessionId)
       mkdirSync(workdir, { recursive: true, mode: 0o700 })
-      const logPath = join(this.#logDir(), `${spec.sessionId}.log`)
+      const logPath = this.#logPath(spec.sessionId)
       const child = await this.#spawn(spec, port, workdir, logPath)
       const pid = child.pid as number
-      const handle: AgentHandle = {
-        sessionId: spec.sessionId,
-        url: `http://127.0.0.1:${port}`,
-        port,
-        pid,
-        workdir,
-        logPath,
-      }
+      const url = `http://127.0.0.1:${port}`
+      const handle: AgentHandle = { sessionId: spec.sessionId, url, port, pid, workdir, logPath }
       const exited = new Promise<AgentExit>((resolve) => {
-        child.once('exit', (code, signal) => {
-          this.#running.delete(spec.sessionId)
-          this.#ports.release(port)
-          killGroup(pid, 'SIGKILL') // anything the agent left behind in its group
-          resolve({ code, signal })
-        })
+        child.once('exit', (code, signal) => resolve({ code, signal }))
       })
-      exited.then(onExit)
-      this.#running.set(spec.sessionId, { child, handle, exited })
+      this.#track(handle, exited, onExit)
       return handle
     } catch (error) {
       this.#ports.release(port)
       throw error
     }
+  }
+
+  async adopt(
+    agent: AdoptableAgent,
+    onExit: (exit: AgentExit) => void,
+  ): Promise<AgentHandle | null> {
+    const { sessionId, pid, port } = agent
+    const workdir = join(this.#options.workdirRoot, sessionId)
+    if (!pid || !port || readEntry(pid)?.cwd !== workdir) return null
+    this.#ports.claim(port)
+    const url = `http://127.0.0.1:${port}`
+    const handle: AgentHandle = {
+      sessionId,
+      url,
+      port,
+      pid,
+      workdir,
+      logPath: this.#logPath(sessionId),
+    }
+    const exited = new Promise<AgentExit>((resolve) => {
+      const timer = setInterval(() => {
+        if (isRunning(pid)) return
+        clearInterval(timer)
+        resolve({ code: null, signal: null })
+      }, ADOPTED_POLL_MS)
+      timer.unref()
+    })
+    this.#track(handle, exited, onExit)
+    return handle
+  }
+
+  async reapOrphans(keep: ReadonlySet<string>, graceMs: number): Promise<number[]> {
+    const root = this.#options.workdirRoot
+    const orphans = processesUnder(root).filter((entry) => {
+      const sessionId = relative(root, entry.cwd).split(sep)[0] ?? ''
+      return entry.pid !== process.pid && !keep.has(sessionId)
+    })
+    const groups = new Set(orphans.map((entry) => entry.pgid))
+    for (const pgid of groups) killGroup(pgid, 'SIGTERM')
+    const deadline = Date.now() + graceMs
+    while (orphans.some((entry) => isRunning(entry.pid)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    for (const pgid of groups) killGroup(pgid, 'SIGKILL')
+    return orphans.map((entry) => entry.pid)
   }
 
   async stop(handle: AgentHandle, graceMs: number): Promise<AgentExit> {
@@ -89,7 +130,7 @@ export class LocalProvisioner implements Provisioner {
 
   async remove(handle: Pick<AgentHandle, 'sessionId' | 'workdir'>): Promise<void> {
     await rm(handle.workdir, { recursive: true, force: true })
-    await rm(join(this.#logDir(), `${handle.sessionId}.log`), { force: true })
+    await rm(this.#logPath(handle.sessionId), { force: true })
   }
 
   isAlive(handle: AgentHandle): boolean {
@@ -107,6 +148,21 @@ export class LocalProvisioner implements Provisioner {
 
   #logDir(): string {
     return join(this.#options.workdirRoot, '.logs')
+  }
+
+  #logPath(sessionId: string): string {
+    return join(this.#logDir(), `${sessionId}.log`)
+  }
+
+  #track(handle: AgentHandle, exited: Promise<AgentExit>, onExit: (exit: AgentExit) => void) {
+    const done = exited.then((exit) => {
+      this.#running.delete(handle.sessionId)
+      this.#ports.release(handle.port)
+      killGroup(handle.pid, 'SIGKILL') // anything the agent left behind in its group
+      return exit
+    })
+    done.then(onExit)
+    this.#running.set(handle.sessionId, { handle, exited: done })
   }
 
   async #spawn(
@@ -140,6 +196,15 @@ export class LocalProvisioner implements Provisioner {
     for (const { handle } of this.#running.values()) {
       trimLog(handle.logPath, this.#options.logMaxBytes).catch(() => undefined)
     }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -52,4 +52,14 @@ export interface Provisioner {
   logs(logPath: string, tail: number): Promise<{ lines: string[]; truncated: boolean }>
   /** Stops every agent this provisioner started (shutdown). */
   stopAll(graceMs: number): Promise<void>
+  /**
+   * Takes over an agent that an earlier run of the proxy started, when its process still runs
+   * and is provably the session's (it runs in the session's workdir). Null otherwise.
+   */
+  adopt(agent: AdoptableAgent, onExit: (exit: AgentExit) => void): Promise<AgentHandle | null>
+  /**
+   * Stops every agent process of this provisioner that belongs to no session in `keep` — what
+   * a crashed proxy left behind. Returns the process ids it stopped.
+   */
+  reapOrphans(keep: ReadonlySet<string>, graceMs: number): Promise<number[]>
 }

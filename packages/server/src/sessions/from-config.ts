@@ -27,6 +27,9 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
     ...parts,
     defaultAgentType: config.agent.type,
     inheritEnv: session.inherit_env,
+    ...(config.agent.resume_command ? { resumeCommand: config.agent.resume_command } : {}),
+    suspendOnShutdown: config.persistence.enabled,
+    retentionMs: session.retention,
     limits: {
       maxSessions: session.max_sessions,
       maxSessionsPerUser: session.max_sessions_per_user,

@@ -8,6 +8,8 @@ import type { AgentHandle } from '../provisioners/provisioner.ts'
 export interface LiveSession {
   sessionId: string
   ownerId: string
+  /** The owner's role when they started it (for role env files); unknown after a restart. */
+  ownerRole: string | null
   status: SessionStatus
   agentStatus: AgentStatus
   handle: AgentHandle | null

@@ -13,10 +13,11 @@ import { formatDuration } from '../config/duration.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
-import type { Provisioner } from '../provisioners/provisioner.ts'
+import type { AgentExit, Provisioner } from '../provisioners/provisioner.ts'
 import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
+import { AgentClient } from './agent-client.ts'
 import { assertAllowedEnvironment, sessionEnvironment } from './env.ts'
 import { followAgent } from './follow.ts'
 import { launchAgent } from './launch.ts'
@@ -36,6 +37,14 @@ export interface SessionLimits {
   stopGraceMs: number
 }
 
+/** What {@link SessionService.restore} found and did. */
+export interface RestoreReport {
+  adopted: number
+  restarted: number
+  reaped: number
+  pruned: number
+}
+
 /** Everything the service is built from; `server.ts` wires the concrete ones. */
 export interface SessionServiceOptions {
   store: SessionStore
@@ -47,10 +56,17 @@ export interface SessionServiceOptions {
   inheritEnv: readonly string[]
   /** The role's env file contents, when role env files are on. */
   roleEnv?: (role: string) => Record<string, string> | undefined
+  /** argv that restarts an agent in its workdir (e.g. `claude -c`); the start command if unset. */
+  resumeCommand?: readonly string[]
+  /** Keep sessions as `suspended` on shutdown, to be restored by the next start (persistence on). */
+  suspendOnShutdown?: boolean
+  /** How long stopped and failed sessions stay searchable; 0 keeps them forever. */
+  retentionMs?: number
   logger: Logger
 }
 
 const ACTIVITY_SAVE_EVERY_MS = 5_000
+const PRUNE_EVERY_MS = 3_600_000
 
 /**
  * Owns the session lifecycle: `starting → active → stopping → stopped`, or `failed`. It applies
@@ -62,6 +78,7 @@ export class SessionService implements SessionDirectory {
   readonly #live = new Map<string, LiveSession>()
   readonly #slots: SpawnSlots
   readonly #idleTimer: NodeJS.Timeout | null
+  readonly #pruneTimer: NodeJS.Timeout | null
   #lastStart = 0
 
   constructor(options: SessionServiceOptions) {
@@ -71,6 +88,10 @@ export class SessionService implements SessionDirectory {
     this.#idleTimer =
       idle > 0 ? setInterval(() => this.#cullIdle(), Math.min(idle / 4, 30_000)) : null
     this.#idleTimer?.unref()
+    this.#pruneTimer = options.retentionMs
+      ? setInterval(() => void this.prune(), PRUNE_EVERY_MS)
+      : null
+    this.#pruneTimer?.unref()
   }
 
   /** Validates, applies the limits, records the session and starts its agent in the background. */
@@ -91,15 +112,9 @@ export class SessionService implements SessionDirectory {
       defaultAgentType: this.#options.defaultAgentType,
       startedAt: new Date(this.#lastStart),
     })
-    const live = this.#track(record)
+    const live = this.#track(record, principal.role)
     await this.#options.store.insert(record)
-    const env = sessionEnvironment({
-      proxyEnv: this.#options.proxyEnv,
-      inherit: this.#options.inheritEnv,
-      roleEnv: this.#options.roleEnv?.(principal.role),
-      request: record.environment,
-    })
-    live.launching = this.#launch(live, record, env)
+    live.launching = this.#launch(live, record)
     return toSession(record, live)
   }
 
@@ -169,20 +184,105 @@ export class SessionService implements SessionDirectory {
     this.#options.logger.warn({ session_id: sessionId, reason }, 'agent did not answer the proxy')
   }
 
-  /** Stops every session (graceful shutdown); the records stay, as `stopped`. */
+  /**
+   * Graceful shutdown: stops every agent. With persistence the sessions stay `suspended`, for
+   * the next start to restore; without it they end `stopped`.
+   */
   async shutdown(): Promise<void> {
     if (this.#idleTimer) clearInterval(this.#idleTimer)
-    await Promise.all(
-      [...this.#live.keys()].map((id) => this.#stop(id, 'stopped', 'the proxy shut down')),
-    )
+    if (this.#pruneTimer) clearInterval(this.#pruneTimer)
+    const [status, reason] = this.#options.suspendOnShutdown
+      ? (['suspended', null] as const)
+      : (['stopped', 'The proxy shut down'] as const)
+    await Promise.all([...this.#live.keys()].map((id) => this.#stop(id, status, reason)))
     await this.#options.provisioner.stopAll(this.#options.limits.stopGraceMs)
   }
 
-  #track(record: SessionRecord): LiveSession {
+  /**
+   * Brings back what the last run left: adopts agents that still run in their workdir and
+   * answer (a crash of the proxy), restarts the others in their workdir (suspended by a
+   * graceful stop, or dead), finishes stops a crash interrupted, and stops every process of
+   * ours that has no session. Restarts go on in the background, like any start.
+   */
+  async restore(): Promise<RestoreReport> {
+    const { store, provisioner, limits } = this.#options
+    const records = await store.listWithStatus(['starting', 'active', 'stopping', 'suspended'])
+    const restarts: SessionRecord[] = []
+    let adopted = 0
+    for (const record of records) {
+      if (record.status === 'stopping') {
+        const error = 'The proxy stopped while this session was being stopped'
+        await this.#save(record.session_id, {
+          status: 'stopped',
+          error,
+          stopped_at: new Date().toISOString(),
+        })
+      } else if (record.status !== 'suspended' && (await this.#adopt(record))) adopted++
+      else restarts.push(record)
+    }
+    const reaped = await provisioner.reapOrphans(new Set(this.#live.keys()), limits.stopGraceMs)
+    for (const record of restarts) {
+      const live = this.#track(record)
+      await this.#save(record.session_id, { status: 'starting', agent_status: null })
+      live.launching = this.#launch(live, record, true)
+    }
+    const pruned = await this.prune()
+    return { adopted, restarted: restarts.length, reaped: reaped.length, pruned }
+  }
+
+  /** Deletes stopped and failed sessions older than the retention; returns how many. */
+  async prune(): Promise<number> {
+    const retention = this.#options.retentionMs ?? 0
+    if (retention <= 0) return 0
+    return this.#options.store.prune(new Date(Date.now() - retention).toISOString())
+  }
+
+  async #adopt(record: SessionRecord): Promise<boolean> {
+    const live = this.#track(record)
+    let onExit: (exit: AgentExit) => void = () => undefined
+    const exited = new Promise<AgentExit>((resolve) => {
+      onExit = resolve
+    })
+    const { provisioner } = this.#options
+    const handle = await provisioner.adopt(
+      {
+        sessionId: record.session_id,
+        pid: record.pid,
+        port: record.port,
+        workdir: record.workdir,
+        logPath: record.log_path,
+      },
+      (exit) => onExit(exit),
+    )
+    // Ours and running is not enough: it must also still answer as an agentapi.
+    const answers =
+      handle && (await new AgentClient(handle.url).status(AbortSignal.timeout(2_000))) !== null
+    if (!handle || !answers) {
+      if (handle) await provisioner.stop(handle, 0)
+      this.#live.delete(record.session_id)
+      return false
+    }
+    live.handle = handle
+    this.#options.logger.info({ session_id: record.session_id, pid: handle.pid }, 'adopted agent')
+    await this.#activate(live, exited)
+    return true
+  }
+
+  #environment(record: SessionRecord, role: string | null): Record<string, string> {
+    return sessionEnvironment({
+      proxyEnv: this.#options.proxyEnv,
+      inherit: this.#options.inheritEnv,
+      roleEnv: role === null ? undefined : this.#options.roleEnv?.(role),
+      request: record.environment,
+    })
+  }
+
+  #track(record: SessionRecord, ownerRole: string | null = null): LiveSession {
     const now = Date.now()
     const live: LiveSession = {
       sessionId: record.session_id,
       ownerId: record.user_id,
+      ownerRole,
       status: 'starting',
       agentStatus: null,
       handle: null,
@@ -196,20 +296,20 @@ export class SessionService implements SessionDirectory {
     return live
   }
 
-  async #launch(live: LiveSession, record: SessionRecord, env: Record<string, string>) {
+  async #launch(live: LiveSession, record: SessionRecord, resume = false) {
     const release = await this.#slots.acquire()
     try {
       if (live.abort.signal.aborted) return
+      // A restart resumes in the workdir it had: the repository is already there.
+      const command = (resume && this.#options.resumeCommand) || this.#options.agent.command
       const outcome = await launchAgent({
         live,
         provisioner: this.#options.provisioner,
         spec: {
           sessionId: record.session_id,
-          command: this.#options.agent.command.map((a) =>
-            a.replaceAll('{type}', record.agent_type),
-          ),
-          env,
-          repository: record.repository,
+          command: command.map((a) => a.replaceAll('{type}', record.agent_type)),
+          env: this.#environment(record, live.ownerRole),
+          repository: resume ? null : record.repository,
         },
         startupTimeoutMs: this.#options.limits.startupTimeoutMs,
         stopGraceMs: this.#options.limits.stopGraceMs,
@@ -289,7 +389,7 @@ export class SessionService implements SessionDirectory {
     })
   }
 
-  #stop(sessionId: string, status: 'stopped', reason: string | null): Promise<void> {
+  #stop(sessionId: string, status: 'stopped' | 'suspended', reason: string | null): Promise<void> {
     const live = this.#live.get(sessionId)
     if (!live) return Promise.resolve()
     live.stopping ??= (async () => {
@@ -309,7 +409,8 @@ export class SessionService implements SessionDirectory {
         agent_status: null,
         exit_code: exit?.code ?? null,
         error: reason,
-        stopped_at: new Date().toISOString(),
+        // A suspended session has not ended: retention does not count it.
+        stopped_at: status === 'stopped' ? new Date().toISOString() : null,
       })
     })()
     return live.stopping

@@ -45,11 +45,62 @@ export interface StoreMetaTable {
   value: string
 }
 
+/** Managed API keys (see `ApiKeyRow`); the key itself only as its SHA-256. */
+export interface ApiKeysTable {
+  id: string
+  name: string
+  prefix: string
+  /** Hex SHA-256 of the key. */
+  hash: string
+  user_id: string
+  role: string
+  /** JSON array of permissions. */
+  permissions: string
+  created_at: string
+  expires_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+/** Pending OAuth sign-ins (see `OAuthStateRow`). */
+export interface OAuthStatesTable {
+  /** Hex SHA-256 of the `state` sent to GitHub. */
+  state_hash: string
+  redirect_uri: string
+  created_at: string
+  expires_at: string
+}
+
+/** Issued OAuth tokens (see `OAuthTokenRow`). */
+export interface OAuthTokensTable {
+  id: string
+  family_id: string
+  /** Hex SHA-256 of the access token. */
+  access_hash: string
+  /** Hex SHA-256 of the refresh token. */
+  refresh_hash: string
+  user_id: string
+  login: string
+  name: string | null
+  role: string
+  /** JSON array of permissions. */
+  permissions: string
+  /** GitHub's token, always sealed (`enc:v1:…`). */
+  github_token: string
+  created_at: string
+  expires_at: string
+  refresh_expires_at: string
+  revoked_at: string | null
+}
+
 /** Every table the proxy's database holds. */
 export interface Database {
   sessions: SessionsTable
   session_tags: SessionTagsTable
   store_meta: StoreMetaTable
+  api_keys: ApiKeysTable
+  oauth_states: OAuthStatesTable
+  oauth_tokens: OAuthTokensTable
 }
 
 /** The SQL backends a store can run on. */

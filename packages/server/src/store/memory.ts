@@ -1,5 +1,6 @@
+import type { SessionStatus } from '@agentapi-proxy/shared'
 import { compareNewestFirst, decodeCursor, encodeCursor } from './cursor.ts'
-import { isLive, type SessionRecord } from './session-record.ts'
+import { ENDED_STATUSES as ENDED, isLive, type SessionRecord } from './session-record.ts'
 import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
 
 /**
@@ -53,6 +54,28 @@ export class MemorySessionStore implements SessionStore {
     return [...this.#rows.values()]
       .filter((row) => isLive(row.status))
       .map((row) => structuredClone(row))
+  }
+
+  async listWithStatus(statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
+    return [...this.#rows.values()]
+      .filter((row) => statuses.includes(row.status))
+      .sort(compareNewestFirst)
+      .map((row) => structuredClone(row))
+  }
+
+  async prune(endedBefore: string): Promise<number> {
+    let pruned = 0
+    for (const [id, row] of this.#rows) {
+      if (
+        !(ENDED as readonly SessionStatus[]).includes(row.status) ||
+        !row.stopped_at ||
+        row.stopped_at >= endedBefore
+      )
+        continue
+      this.#rows.delete(id)
+      pruned++
+    }
+    return pruned
   }
 
   async ping(): Promise<void> {}

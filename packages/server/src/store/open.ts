@@ -3,6 +3,9 @@ import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import pg from 'pg'
+import { MemoryApiKeyStore } from '../auth/api-key-store.ts'
+import type { AuthStores } from '../auth/from-config.ts'
+import { MemoryOAuthStateStore, MemoryOAuthTokenStore } from '../auth/oauth-store.ts'
 import type { Logger } from '../logger.ts'
 import { loadEncryptionKey } from '../secrets/encryption-key.ts'
 import { SecretBox } from '../secrets/secret-box.ts'
@@ -12,6 +15,8 @@ import { MemorySessionStore } from './memory.ts'
 import { migrateToLatest } from './migrations/provider.ts'
 import type { SessionStore } from './session-store.ts'
 import { SqlSessionStore } from './sql.ts'
+import { SqlApiKeyStore } from './sql-api-keys.ts'
+import { SqlOAuthStateStore, SqlOAuthTokenStore } from './sql-oauth.ts'
 
 /** The `persistence` section of the config, plus fields it may grow. */
 export interface PersistenceSettings {
@@ -45,6 +50,8 @@ export interface OpenedStore {
   store: SessionStore
   /** The SQL connection, for other stores to share; null when persistence is off. */
   db: Kysely<Database> | null
+  /** API keys and OAuth rows: in the same database as the sessions, or in memory with them. */
+  authStores: AuthStores
   close(): Promise<void>
 }
 
@@ -66,7 +73,12 @@ export async function openStore(
 ): Promise<OpenedStore> {
   if (!persistence.enabled) {
     const store = new MemorySessionStore()
-    return { store, db: null, close: () => store.close() }
+    const authStores: AuthStores = {
+      apiKeys: new MemoryApiKeyStore(),
+      oauthStates: new MemoryOAuthStateStore(),
+      oauthTokens: new MemoryOAuthTokenStore(),
+    }
+    return { store, db: null, authStores, close: () => store.close() }
   }
   const { logger } = options
   const db =
@@ -88,12 +100,19 @@ export async function openStore(
     await verifyEncryptionKey(db, box)
     logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
     const store = new SqlSessionStore(db, { box, secretNames: options.secretNames })
+    // One connection for everything: a sign-in and the sessions it starts live and are backed up
+    // together, and GitHub's token is sealed with the same checked key as session secrets.
+    const authStores: AuthStores = {
+      apiKeys: new SqlApiKeyStore(db),
+      oauthStates: new SqlOAuthStateStore(db),
+      oauthTokens: new SqlOAuthTokenStore(db, box),
+    }
     let closing: Promise<void> | undefined
     const close = () => {
       closing ??= closeDatabase(db, persistence.backend)
       return closing
     }
-    return { store, db, close }
+    return { store, db, authStores, close }
   } catch (error) {
     await db.destroy()
     throw error

@@ -40,6 +40,9 @@ export const LIVE_STATUSES = [
   'stopping',
 ] as const satisfies readonly SessionStatus[]
 
+/** Statuses of a session that is over; retention prunes these. */
+export const ENDED_STATUSES = ['stopped', 'failed'] as const satisfies readonly SessionStatus[]
+
 /** Whether a session is live (holds a process or is about to). */
 export function isLive(status: SessionStatus): boolean {
   return (LIVE_STATUSES as readonly SessionStatus[]).includes(status)

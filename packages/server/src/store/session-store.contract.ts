@@ -244,6 +244,35 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
       })
     })
 
+    describe('recovery and retention', () => {
+      it('lists sessions by status, newest first', async () => {
+        const [older, , newer] = await insertAll([
+          sampleRecord({ status: 'suspended', started_at: minutesIn(1) }),
+          sampleRecord({ status: 'active', started_at: minutesIn(2) }),
+          sampleRecord({ status: 'suspended', started_at: minutesIn(3) }),
+        ])
+        expect(ids(await store.listWithStatus(['suspended']))).toEqual(
+          ids([newer, older] as SessionRecord[]),
+        )
+        expect(await store.listWithStatus([])).toEqual([])
+      })
+
+      it('prunes only sessions that ended before the cutoff, with their tags', async () => {
+        const [old, recent, running] = await insertAll([
+          sampleRecord({ status: 'stopped', stopped_at: minutesIn(1), tags: { team: 'gone' } }),
+          sampleRecord({ status: 'failed', stopped_at: minutesIn(10), tags: { team: 'kept' } }),
+          sampleRecord({ status: 'active', stopped_at: null, tags: { team: 'kept' } }),
+        ])
+        expect(await store.prune(minutesIn(5))).toBe(1)
+        expect(await store.get((old as SessionRecord).session_id)).toBeNull()
+        expect(await store.get((recent as SessionRecord).session_id)).not.toBeNull()
+        expect(await store.get((running as SessionRecord).session_id)).not.toBeNull()
+        const gone = await store.search({ limit: 10, tags: { team: 'gone' } })
+        expect(gone.records).toEqual([])
+        expect(await store.prune(minutesIn(5))).toBe(0)
+      })
+    })
+
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined()
     })

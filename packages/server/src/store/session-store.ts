@@ -31,6 +31,10 @@ export interface SessionStore {
   countLive(userId?: string): Promise<number>
   /** Every session in a live status, for shutdown and recovery. */
   listLive(): Promise<SessionRecord[]>
+  /** Every session in one of `statuses`, newest first (recovery reads `suspended` ones). */
+  listWithStatus(statuses: readonly SessionStatus[]): Promise<SessionRecord[]>
+  /** Deletes stopped and failed sessions that ended before `endedBefore` (ISO); returns how many. */
+  prune(endedBefore: string): Promise<number>
   /** Resolves when the backend answers (what `/ready` checks). */
   ping(): Promise<void>
   close(): Promise<void>

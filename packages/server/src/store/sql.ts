@@ -2,10 +2,11 @@
 // and PostgreSQL (only the dialect object differs), checks column names and types at compile
 // time, and brings a migrator — with no ORM runtime, identity map or model classes between the
 // store and its rows.
+import type { SessionStatus } from '@agentapi-proxy/shared'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import type { Database } from './database.ts'
-import { LIVE_STATUSES, type SessionRecord } from './session-record.ts'
+import { ENDED_STATUSES, LIVE_STATUSES, type SessionRecord } from './session-record.ts'
 import { fromRow, type RowSecrets, toColumns, toRow } from './session-row.ts'
 import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
 
@@ -144,6 +145,35 @@ export class SqlSessionStore implements SessionStore {
       .orderBy('session_id', 'desc')
       .execute()
     return rows.map((row) => fromRow(row, this.#secrets))
+  }
+
+  async listWithStatus(statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
+    if (statuses.length === 0) return []
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('status', 'in', statuses)
+      .orderBy('started_at', 'desc')
+      .orderBy('session_id', 'desc')
+      .execute()
+    return rows.map((row) => fromRow(row, this.#secrets))
+  }
+
+  async prune(endedBefore: string): Promise<number> {
+    return this.#transaction(async (trx) => {
+      const ended = trx
+        .selectFrom('sessions')
+        .select('session_id')
+        .where('status', 'in', ENDED_STATUSES)
+        .where('stopped_at', '<', endedBefore)
+      await trx.deleteFrom('session_tags').where('session_id', 'in', ended).execute()
+      const result = await trx
+        .deleteFrom('sessions')
+        .where('status', 'in', ENDED_STATUSES)
+        .where('stopped_at', '<', endedBefore)
+        .executeTakeFirst()
+      return Number(result.numDeletedRows)
+    })
   }
 
   async ping(): Promise<void> {

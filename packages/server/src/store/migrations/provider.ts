@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
 import type { Database, SqlDialectName } from '../database.ts'
 import { sessionsMigration } from './0001-sessions.ts'
+import { authMigration } from './0002-auth.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -15,7 +16,10 @@ export class StaticMigrationProvider implements MigrationProvider {
 
   async getMigrations(): Promise<Record<string, Migration>> {
     // Names sort in the order they run; never rename or edit one that has shipped.
-    return { '0001_sessions': sessionsMigration(this.#dialect) }
+    return {
+      '0001_sessions': sessionsMigration(this.#dialect),
+      '0002_auth': authMigration(this.#dialect),
+    }
   }
 }
 
