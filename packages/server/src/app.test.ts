@@ -4,8 +4,6 @@ import { buildTestApp } from '../test/app-fixture.ts'
 import { captureLogs } from '../test/log-capture.ts'
 import { useSessionServices } from '../test/sessions-fixture.ts'
 
-const SESSION_ID = '5b7d1e52-2f0c-4a53-9d1e-0c3f6b1c8a11'
-
 const newService = useSessionServices()
 
 async function appWithLogs(readiness = {}) {
@@ -45,23 +43,6 @@ describe('createApp', () => {
     const res = await (await appWithLogs()).app.request('/openapi.json')
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual(JSON.parse(JSON.stringify(buildOpenApiDocument())))
-  })
-
-  it.each([
-    ['GET', `/${SESSION_ID}/status`, undefined],
-    ['POST', `/${SESSION_ID}/message`, { content: 'hi', type: 'user' }],
-  ])('answers %s %s, not built yet, with 501 problem+json', async (method, path, body) => {
-    const init = body === undefined ? { method } : { ...postJson(body), method }
-    const res = await (await appWithLogs()).app.request(path, init)
-    expect(res.status).toBe(501)
-    expect(res.headers.get('content-type')).toBe('application/problem+json')
-    const problem = await res.json()
-    expect(problem).toMatchObject({
-      type: 'urn:agentapi-proxy:problem:not_implemented',
-      status: 501,
-      code: 'not_implemented',
-    })
-    expect(problem.detail).toContain('not implemented')
   })
 
   it('rejects an unknown field and a bad environment key with 422 naming each', async () => {

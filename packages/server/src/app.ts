@@ -13,7 +13,6 @@ import { registerAuthRoutes } from './routes/auth.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
-import { registerUnbuiltRoutes } from './routes/unbuilt.ts'
 import type { SessionService } from './sessions/service.ts'
 import { validationError } from './validation.ts'
 
@@ -61,7 +60,6 @@ export function createApp(deps: AppDeps) {
   registerSessionRoutes(app, deps.sessions)
   registerAuthRoutes(app, deps.auth, deps.config)
   registerDocsRoutes(app, buildOpenApiDocument())
-  registerUnbuiltRoutes(app)
   app.notFound(notFound)
   app.onError(onError(deps.logger))
   return app

@@ -7,6 +7,7 @@ import type { Config } from './config/index.ts'
 import type { Logger } from './logger.ts'
 import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
+import { createForwarder, createRequestListener } from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { openStore } from './store/open.ts'
@@ -72,7 +73,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     sessions,
     readiness: { store: () => store.ping() },
   })
-  const server = createServer(getRequestListener(app.fetch))
+  const forwarder = createForwarder({
+    directory: sessions,
+    authenticate: auth.authenticate,
+    logger,
+    cors: { allowedOrigins: config.cors.allowed_origins },
+    apiKeyHeader: config.auth.static.header_name,
+  })
+  // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
+  // the API to Hono. See DESIGN §4.
+  const server = createServer(
+    createRequestListener({ forwarder, api: getRequestListener(app.fetch) }),
+  )
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, () => {
@@ -93,6 +105,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       server.closeIdleConnections()
       await sessions.shutdown()
       server.closeAllConnections()
+      await forwarder.close()
       await closed
       await opened.close()
     },

@@ -30,16 +30,15 @@ const isAgentText = (text: string) => (event: AgentEvent) =>
   event.type === 'message_update' && event.data.role === 'agent' && event.data.message === text
 
 /**
- * The agent methods' behaviour against a real echo agent (REFERENCE.md §13), through whatever
- * `target` puts before it. `enabled: false` reports the tests as skipped.
+ * The agent methods' behaviour against a real echo agent (REFERENCE.md §13), through the proxy
+ * that `target` puts before it.
  */
-export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
-  const test = it.runIf(enabled)
+export function agentBehaviour(target: () => AgentTarget) {
   afterEach(async () => {
-    if (enabled) await target().cleanup()
+    await target().cleanup()
   })
 
-  test('sends a message; messages and status show the echoed reply', async () => {
+  it('sends a message; messages and status show the echoed reply', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     expect((await client.messages(id)).messages).toMatchObject([{ id: 0, role: 'agent' }])
@@ -57,14 +56,14 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     expect((await client.status(id)).status).toBe('stable')
   })
 
-  test('types raw keystrokes without recording them', async () => {
+  it('types raw keystrokes without recording them', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     expect(await client.sendMessage(id, '\x1b', 'raw')).toMatchObject({ ok: true })
     expect((await client.messages(id)).messages).toHaveLength(1)
   })
 
-  test('turns agentapi’s refusal into an ApiError that names the request and the reason', async () => {
+  it('turns agentapi’s refusal into an ApiError that names the request and the reason', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     const error = await client.sendMessage(id, '   ').catch((e: unknown) => e)
@@ -75,7 +74,7 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     )
   })
 
-  test('streams typed events: the current state first, then the live turn', async () => {
+  it('streams typed events: the current state first, then the live turn', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     const events = client.events(id)
@@ -103,7 +102,7 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     await events.return()
   })
 
-  test('keeps yielding when its stream is dropped: reconnects and replays the state', async () => {
+  it('keeps yielding when its stream is dropped: reconnects and replays the state', async () => {
     const { client, streams, newSession } = target()
     const id = await newSession()
     const opens: boolean[] = []
@@ -124,7 +123,7 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     await events.return()
   })
 
-  test('conversation() upserts by id, across a dropped stream too', async () => {
+  it('conversation() upserts by id, across a dropped stream too', async () => {
     const { client, streams, newSession } = target()
     const id = await newSession()
     const controller = new AbortController()
@@ -147,7 +146,7 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     expect(await states.next()).toEqual({ done: true, value: undefined })
   })
 
-  test('waitForStatus resolves at once when the agent already has that status', async () => {
+  it('waitForStatus resolves at once when the agent already has that status', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     expect(await client.waitForStatus(id, 'stable', { timeout: 5_000 })).toEqual({
@@ -156,7 +155,7 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     })
   })
 
-  test('waitForStatus rejects with a TimeoutError, or with the abort reason', async () => {
+  it('waitForStatus rejects with a TimeoutError, or with the abort reason', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     const timedOut = await client.waitForStatus(id, 'running', { timeout: 150 }).catch((e) => e)
@@ -168,7 +167,7 @@ export function agentBehaviour(target: () => AgentTarget, enabled: boolean) {
     await expect(waiting).rejects.toThrow('the user gave up')
   })
 
-  test('uploads a Blob under the given name, and a File under its own', async () => {
+  it('uploads a Blob under the given name, and a File under its own', async () => {
     const { client, newSession } = target()
     const id = await newSession()
     const csv = await client.upload(id, new Blob(['a,b\n1,2\n'], { type: 'text/csv' }), 'data.csv')

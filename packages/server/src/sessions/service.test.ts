@@ -155,7 +155,7 @@ describe('SessionService', () => {
   })
 
   it('stops a session with no proxied traffic for idle_timeout, and keeps a touched one', async () => {
-    const { service } = newService({ limits: { idleTimeoutMs: 600 } })
+    const { service } = newService({ limits: { idleTimeoutMs: 1_500 } })
     const idle = await service.start(alice, {})
     const busy = await service.start(alice, {})
     await eventually(async () =>
@@ -167,7 +167,7 @@ describe('SessionService', () => {
         const s = await service.get(alice, idle.session_id)
         return s.status === 'stopped' ? s : undefined
       })
-      expect(stopped.error).toBe('Stopped after 600ms without proxied traffic')
+      expect(stopped.error).toBe('Stopped after 1.5s without proxied traffic')
       expect(service.lookup(busy.session_id)?.status).toBe('active')
     } finally {
       clearInterval(keepBusy)

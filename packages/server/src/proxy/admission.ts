@@ -1,0 +1,70 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { canAccess, hasPermission, type Principal } from '../auth/principal.ts'
+import { AppError } from '../errors.ts'
+import type { ProxyTarget, SessionDirectory } from './directory.ts'
+
+/** Who is calling, from the request headers; throws an `AppError` (401) for no one. */
+export type Authenticate = (headers: IncomingHttpHeaders) => Promise<Principal>
+
+// How long a client should wait before asking a starting session again: agentapi needs ≥2 s
+// of a quiet screen before it reports ready (REFERENCE.md §7).
+const RETRY_AFTER_SECONDS = '2'
+
+/**
+ * Decides whether `principal` may talk to the session's agent now, and returns the agent's base
+ * URL. Throws:
+ * - `forbidden` (403) without the `session:access` permission — said before any lookup, so it
+ *   tells nothing about the session;
+ * - `session_not_found` (404) for an unknown session and equally for someone else's, so ids
+ *   cannot be probed;
+ * - `session_not_ready` (503, `Retry-After`) while it starts, or is being restored;
+ * - `session_not_found` once it is stopping or stopped: it ended on purpose and will never
+ *   answer again, which is what the proxy says once `DELETE` has removed it too;
+ * - `agent_unavailable` (502) when it failed: the agent died under it, the same answer a caller
+ *   gets when the agent dies mid-request, and a failure worth alerting on rather than a typo.
+ *
+ * @example
+ * const baseUrl = admit(directory, principal, sessionId) // 'http://127.0.0.1:9003'
+ */
+export function admit(
+  directory: SessionDirectory,
+  principal: Principal,
+  sessionId: string,
+): string {
+  if (!hasPermission(principal, 'session:access')) {
+    throw new AppError('forbidden', 'Talking to a session needs the session:access permission')
+  }
+  const target = directory.lookup(sessionId)
+  if (target === undefined || !canAccess(principal, target.ownerId)) throw notFound(sessionId)
+  return reachable(target, sessionId)
+}
+
+function reachable(target: ProxyTarget, sessionId: string): string {
+  switch (target.status) {
+    case 'active':
+      if (target.url !== null) return target.url
+      return notReady(sessionId, 'has no agent address yet')
+    case 'starting':
+      return notReady(sessionId, 'is starting')
+    case 'suspended':
+      return notReady(sessionId, 'is being restored')
+    case 'stopping':
+    case 'stopped':
+      throw notFound(sessionId)
+    case 'failed':
+      throw new AppError(
+        'agent_unavailable',
+        `The agent of session ${sessionId} exited; GET /sessions/${sessionId} shows why`,
+      )
+  }
+}
+
+function notFound(sessionId: string): AppError {
+  return new AppError('session_not_found', `No session ${sessionId} is visible to you`)
+}
+
+function notReady(sessionId: string, state: string): never {
+  throw new AppError('session_not_ready', `Session ${sessionId} ${state}; try again shortly`, {
+    headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+  })
+}

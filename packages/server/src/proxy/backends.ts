@@ -1,0 +1,94 @@
+import { Pool } from 'undici'
+
+/** How long the forwarder waits on an agent, in milliseconds; 0 means no limit. */
+export interface ForwardTimeouts {
+  /** To open a TCP connection to the agent. */
+  connectMs: number
+  /**
+   * From sending a request to the agent's response headers. agentapi answers `POST /message`
+   * only once the agent has started working (≈18 s in the worst case), and `GET /status` blocks
+   * behind it (REFERENCE.md §5.1, §5.3), so this is generous.
+   */
+  headersMs: number
+  /**
+   * Between two chunks of a response body. None by default: `/events` sends no heartbeats and
+   * a quiet agent leaves the stream silent for minutes; the caller's disconnect ends it.
+   */
+  bodyMs: number
+}
+
+/** The defaults of {@link ForwardTimeouts}. */
+export const DEFAULT_TIMEOUTS: Readonly<ForwardTimeouts> = Object.freeze({
+  connectMs: 5_000,
+  headersMs: 120_000,
+  bodyMs: 0,
+})
+
+/** One agent's origin: its keep-alive connection pool and what to send it. */
+export interface Backend {
+  pool: Pool
+  /** The `Host` header agentapi's default Host check accepts for this origin. */
+  host: string
+  /** Path of the base URL, prepended to every forwarded path ('' for a bare origin). */
+  basePath: string
+}
+
+// agentapi's default --allowed-hosts (REFERENCE.md §4.2); any other name is presented as
+// localhost, which the default list accepts too.
+const AGENTAPI_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * One undici `Pool` per agent base URL, created on first use and kept, so connections to an
+ * agent are reused across requests and callers (keep-alive).
+ */
+export class BackendPools {
+  #backends = new Map<string, Backend>()
+  #timeouts: Readonly<ForwardTimeouts>
+
+  constructor(timeouts: Readonly<ForwardTimeouts>) {
+    this.#timeouts = timeouts
+  }
+
+  /** The backend for a session's base URL (`http://127.0.0.1:9003`). */
+  get(baseUrl: string): Backend {
+    return this.#backends.get(baseUrl) ?? this.#create(baseUrl)
+  }
+
+  /**
+   * Forgets the pool of an agent that went away; requests still in flight on it finish. The
+   * next request to the same URL (a new session on a reused port) gets a fresh pool.
+   */
+  drop(baseUrl: string): void {
+    const backend = this.#backends.get(baseUrl)
+    if (!backend) return
+    this.#backends.delete(baseUrl)
+    backend.pool.close().catch(() => {})
+  }
+
+  /** Destroys every pool, aborting what is in flight (server shutdown). */
+  async close(): Promise<void> {
+    const pools = [...this.#backends.values()].map((backend) => backend.pool)
+    this.#backends.clear()
+    await Promise.all(pools.map((pool) => pool.destroy().catch(() => {})))
+  }
+
+  /** Number of agent origins with a pool (for tests and metrics). */
+  get size(): number {
+    return this.#backends.size
+  }
+
+  #create(baseUrl: string): Backend {
+    const url = new URL(baseUrl)
+    const { connectMs, headersMs, bodyMs } = this.#timeouts
+    const pool = new Pool(url.origin, {
+      connectTimeout: connectMs,
+      headersTimeout: headersMs,
+      bodyTimeout: bodyMs,
+    })
+    const port = url.port ? `:${url.port}` : ''
+    const name = AGENTAPI_HOSTS.has(url.hostname) ? url.hostname : 'localhost'
+    const backend = { pool, host: `${name}${port}`, basePath: url.pathname.replace(/\/+$/, '') }
+    this.#backends.set(baseUrl, backend)
+    return backend
+  }
+}

@@ -1,0 +1,217 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Dispatcher } from 'undici'
+import { AppError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import type { Backend, BackendPools } from './backends.ts'
+import type { CorsPolicy } from './cors.ts'
+import type { SessionDirectory } from './directory.ts'
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts'
+import { sendProblem } from './problem.ts'
+
+/** What every exchange of one forwarder shares. */
+export interface ExchangeContext {
+  cors: CorsPolicy
+  /** Lower-case names of the caller's credential headers, never sent to an agent. */
+  credentialHeaders: ReadonlySet<string>
+  directory: SessionDirectory
+  pools: BackendPools
+  logger: Logger
+}
+
+/** The caller of one exchange: its request, response and identity. */
+export interface Caller {
+  req: IncomingMessage
+  res: ServerResponse
+  sessionId: string
+  /** The path after the session id, with its query: `/events`, `/messages?x=1`. */
+  rest: string
+  requestId: string
+}
+
+type Controller = Dispatcher.DispatchController
+
+// One shared reason: aborting on disconnect is routine and must not allocate a stack trace.
+const CLIENT_GONE = Object.freeze(new Error('the caller disconnected'))
+
+// Slow, not gone: the agent is alive but busy (REFERENCE.md §5.1), so no one is told it exited.
+const TIMEOUTS: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/** Why an agent request failed, which decides what the caller and the directory are told. */
+type Failure = 'gone' | 'slow' | 'garbled'
+
+function failureOf(code: string): Failure {
+  if (TIMEOUTS.has(code)) return 'slow'
+  // The agent answered, but not in HTTP the parser (HPE_*) or Node's writeHead (ERR_*) accepts.
+  if (code === 'HTTPParserError' || code.startsWith('HPE_') || code.startsWith('ERR_')) {
+    return 'garbled'
+  }
+  return 'gone'
+}
+
+const FAILURE_DETAIL: Record<Failure, string> = {
+  gone: 'is not reachable; it may have exited. GET /sessions/<id> shows its state',
+  slow: 'did not answer in time',
+  garbled: 'answered with a response that is not valid HTTP',
+}
+
+/**
+ * One proxied request/response pair, as undici's dispatch handler: the caller's body streams to
+ * the agent as undici reads it, and each chunk of the agent's response is written to the caller
+ * as it arrives — with backpressure both ways and nothing buffered, so SSE events reach the
+ * caller one by one. A caller who goes away aborts the upstream request; an agent that fails is
+ * a 502 before the response starts and a cut connection after.
+ */
+export class Exchange implements Dispatcher.DispatchHandler {
+  #context: ExchangeContext
+  #caller: Caller
+  #baseUrl = ''
+  #controller: Controller | undefined
+  #callerGone = false
+  #started = 0
+  // Kept from the start: undici detaches `req.socket` once it has sent the request body.
+  #socket: Socket | undefined
+
+  constructor(context: ExchangeContext, caller: Caller) {
+    this.#context = context
+    this.#caller = caller
+  }
+
+  /** Sends the request to the agent at `baseUrl`; the response is written as it arrives. */
+  start(baseUrl: string): void {
+    const { req, res, rest, requestId } = this.#caller
+    const backend: Backend = this.#context.pools.get(baseUrl)
+    this.#baseUrl = baseUrl
+    this.#socket = req.socket
+    this.#started = performance.now()
+    res.once('close', () => this.#onCallerClose())
+    const headers = upstreamRequestHeaders(req.headers, this.#context.credentialHeaders, {
+      host: backend.host,
+      requestId,
+      remoteAddress: req.socket.remoteAddress,
+      protocol: 'encrypted' in req.socket ? 'https' : 'http',
+    })
+    const path = backend.basePath ? backend.basePath + rest : rest
+    const body = hasBody(req) ? req : null
+    backend.pool.dispatch({ path, method: req.method ?? 'GET', headers, body }, this)
+  }
+
+  onRequestStart(controller: Controller): void {
+    if (this.#callerGone) controller.abort(CLIENT_GONE)
+    else this.#controller = controller
+  }
+
+  onResponseStart(
+    controller: Controller,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    // Informational responses (103 Early Hints) are the agent's business; wait for the final one.
+    if (statusCode < 200) return
+    const { res, requestId, req } = this.#caller
+    const out = downstreamResponseHeaders(headers, ['x-request-id', requestId])
+    this.#context.cors.appendResponseHeaders(req.headers.origin, out)
+    try {
+      res.writeHead(statusCode, out)
+    } catch (error) {
+      controller.abort(error as Error)
+      return
+    }
+    // Headers otherwise wait for the first body chunk: an SSE client should see the stream open
+    // even while the agent has nothing to say.
+    if (isEventStream(headers['content-type'])) res.flushHeaders()
+  }
+
+  onResponseData(controller: Controller, chunk: Buffer): void {
+    const { res } = this.#caller
+    if (res.write(chunk)) return
+    controller.pause()
+    res.once('drain', () => controller.resume())
+  }
+
+  onResponseEnd(): void {
+    const { res } = this.#caller
+    res.end()
+    this.#log('debug', res.statusCode)
+  }
+
+  onResponseError(_controller: Controller, error: Error): void {
+    // undici does not catch what this throws, and an uncaught throw would end the process.
+    try {
+      this.#fail(error)
+    } catch (bug) {
+      this.#context.logger.error({ err: bug, req_id: this.#caller.requestId }, 'proxy error')
+      this.#caller.res.destroy()
+    }
+  }
+
+  #fail(error: Error): void {
+    const { res, sessionId, requestId } = this.#caller
+    // The caller left (or its upload broke off): nobody to answer, and the agent is fine.
+    if (this.#callerGone || res.destroyed || this.#socket?.destroyed) return
+    const code = (error as { code?: string }).code ?? error.name
+    const failure = failureOf(code)
+    if (failure === 'gone') this.#reportAgentGone(code, error)
+    this.#log('warn', res.headersSent ? res.statusCode : 502, code)
+    const detail = FAILURE_DETAIL[failure].replace('<id>', sessionId)
+    const problem = new AppError(
+      'agent_unavailable',
+      `The agent of session ${sessionId} ${detail} (${code})`,
+    )
+    sendProblem(res, problem, {
+      requestId,
+      instance: this.#instance(),
+      headers: this.#corsHeaders(),
+    })
+  }
+
+  #onCallerClose(): void {
+    if (this.#caller.res.writableFinished) return
+    this.#callerGone = true
+    this.#controller?.abort(CLIENT_GONE)
+  }
+
+  #reportAgentGone(code: string, error: Error): void {
+    const { sessionId } = this.#caller
+    if (code === 'ECONNREFUSED') this.#context.pools.drop(this.#baseUrl)
+    try {
+      this.#context.directory.reportAgentGone(sessionId, `${code}: ${error.message}`)
+    } catch (reportError) {
+      this.#context.logger.error({ err: reportError, session_id: sessionId }, 'reportAgentGone')
+    }
+  }
+
+  #corsHeaders(): string[] {
+    const out: string[] = []
+    this.#context.cors.appendResponseHeaders(this.#caller.req.headers.origin, out)
+    return out
+  }
+
+  #instance(): string {
+    const { sessionId, rest } = this.#caller
+    const query = rest.indexOf('?')
+    return `/${sessionId}${query === -1 ? rest : rest.slice(0, query)}`
+  }
+
+  #log(level: 'debug' | 'warn', status: number, error?: string): void {
+    const { logger } = this.#context
+    if (!logger.isLevelEnabled(level)) return
+    const { req, sessionId, requestId } = this.#caller
+    const ms = Math.round((performance.now() - this.#started) * 10) / 10
+    const line = { req_id: requestId, session_id: sessionId, method: req.method, status, ms }
+    if (error) logger.warn({ ...line, path: this.#instance(), error }, 'agent request failed')
+    else logger.debug({ ...line, path: this.#instance() }, 'proxied')
+  }
+}
+
+// RFC 9112 §6.3: a request has a body only when it says so, with Content-Length or
+// Transfer-Encoding. Passing no stream otherwise spares undici from waiting on one.
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length']
+  if (length !== undefined) return length !== '0'
+  return req.headers['transfer-encoding'] !== undefined
+}
+
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  return typeof contentType === 'string' && contentType.startsWith('text/event-stream')
+}

@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Principal } from '../auth/principal.ts'
+import { AppError } from '../errors.ts'
+import type { Logger } from '../logger.ts'
+import { type Authenticate, admit } from './admission.ts'
+import { BackendPools, DEFAULT_TIMEOUTS, type ForwardTimeouts } from './backends.ts'
+import { CorsPolicy } from './cors.ts'
+import type { SessionDirectory } from './directory.ts'
+import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
+import { requestIdOf } from './headers.ts'
+import { sendProblem } from './problem.ts'
+
+/** What {@link createForwarder} is built from. */
+export interface ForwarderOptions {
+  directory: SessionDirectory
+  /** Who is calling; throws an `AppError` (401) when the headers prove no one. */
+  authenticate: Authenticate
+  logger: Logger
+  cors: { allowedOrigins: readonly string[] }
+  timeouts?: Partial<ForwardTimeouts>
+  /** The header API keys arrive in (`auth.static.header_name`); never forwarded. */
+  apiKeyHeader?: string
+}
+
+/** The reverse proxy for `/:sessionId/*`. */
+export interface Forwarder {
+  /**
+   * Proxies one request to the session's agent. `rest` is the path after the session id, with
+   * its query (`/events`, `/messages?after=3`; `/` for a bare `/<id>`). Never throws and never
+   * rejects: every failure becomes a problem+json answer or a cut connection.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, sessionId: string, rest: string): void
+  /** Closes every connection to the agents (server shutdown). */
+  close(): Promise<void>
+}
+
+/**
+ * Builds the forwarder: CORS preflights are answered here; everything else is authenticated,
+ * checked against the session (yours, or admin; ready), counted as activity, and streamed to
+ * the agent through a keep-alive pool per agent.
+ *
+ * @example
+ * const forwarder = createForwarder({
+ *   directory, authenticate, logger, cors: { allowedOrigins: ['https://app.example'] },
+ * })
+ * const server = createServer(createRequestListener({ forwarder, api }))
+ */
+export function createForwarder(options: ForwarderOptions): Forwarder {
+  const pools = new BackendPools({ ...DEFAULT_TIMEOUTS, ...options.timeouts })
+  const context: ExchangeContext = {
+    cors: new CorsPolicy(options.cors.allowedOrigins),
+    // The caller's proof of identity is for the proxy alone: agentapi has no auth, and an agent
+    // (running arbitrary code) must never see a token it could replay. Cookie goes whole: the
+    // proxy's own cookies are the only ones a browser sends to this origin.
+    credentialHeaders: new Set(['authorization', 'cookie', headerName(options.apiKeyHeader)]),
+    directory: options.directory,
+    pools,
+    logger: options.logger,
+  }
+  const { authenticate } = options
+  return {
+    handle(req, res, sessionId, rest) {
+      const caller = {
+        req,
+        res,
+        sessionId,
+        rest,
+        requestId: requestIdOf(req.headers['x-request-id']),
+      }
+      if (context.cors.isPreflight(req.method, req.headers)) {
+        answerPreflight(context, caller)
+        return
+      }
+      let principal: Promise<Principal>
+      try {
+        principal = authenticate(req.headers)
+      } catch (error) {
+        principal = Promise.reject(error)
+      }
+      principal.then(
+        (who) => forward(context, caller, who),
+        (error: unknown) => refuse(context, caller, error),
+      )
+    },
+    close: () => pools.close(),
+  }
+}
+
+function forward(context: ExchangeContext, caller: Caller, principal: Principal): void {
+  try {
+    const baseUrl = admit(context.directory, principal, caller.sessionId)
+    // The caller may have left while we authenticated: no agent request for nobody.
+    if (caller.res.destroyed) return
+    context.directory.touch(caller.sessionId)
+    new Exchange(context, caller).start(baseUrl)
+  } catch (error) {
+    refuse(context, caller, error)
+  }
+}
+
+function headerName(configured: string | undefined): string {
+  return (configured ?? 'X-API-Key').toLowerCase()
+}
+
+function answerPreflight(context: ExchangeContext, { req, res, requestId }: Caller): void {
+  try {
+    const out = context.cors.preflightHeaders(req.headers.origin, req.headers)
+    out.push('x-request-id', requestId, 'content-length', '0')
+    res.writeHead(204, out)
+    res.end()
+  } catch (bug) {
+    // A request listener must not throw: it would be an uncaught exception.
+    context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
+    res.destroy()
+  }
+}
+
+/**
+ * Answers an authentication, authorization or lookup failure — or a bug — as problem+json. It
+ * runs as a promise handler, where a throw would be an unhandled rejection that ends the
+ * process, so it cannot throw.
+ */
+function refuse(context: ExchangeContext, caller: Caller, error: unknown): void {
+  const { req, res, sessionId, rest, requestId } = caller
+  try {
+    if (res.destroyed) return
+    const instance = `/${sessionId}${rest.split('?', 1)[0]}`
+    let problem: AppError
+    if (error instanceof AppError) problem = error
+    else {
+      // Logged once with its stack; the caller gets only the request id to quote.
+      context.logger.error({ err: error, req_id: requestId, path: instance }, 'proxy error')
+      problem = new AppError('internal', 'Something went wrong; the request id is in the logs')
+    }
+    const headers: string[] = []
+    context.cors.appendResponseHeaders(req.headers.origin, headers)
+    sendProblem(res, problem, { requestId, instance, headers })
+  } catch (bug) {
+    context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
+    res.destroy()
+  }
+}

@@ -1,0 +1,7 @@
+export type { Authenticate } from './admission.ts'
+export type { ForwardTimeouts } from './backends.ts'
+export type { ProxyTarget, SessionDirectory } from './directory.ts'
+export type { Forwarder, ForwarderOptions } from './forward.ts'
+export { createForwarder } from './forward.ts'
+export type { RequestListener, RequestListenerOptions } from './listener.ts'
+export { createRequestListener, sessionPath } from './listener.ts'
