@@ -1,0 +1,154 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { type ServerProcess, startServerProcess } from '../../test/server-process.ts'
+import { eventually, isAlive } from '../../test/sessions-fixture.ts'
+import { processesUnder } from '../provisioners/process-table.ts'
+
+interface Setup {
+  configFile: string
+  workdirRoot: string
+}
+
+function setup(): Setup {
+  const dir = mkdtempSync(join(tmpdir(), 'aap-restore-'))
+  const workdirRoot = join(dir, 'sessions')
+  const configFile = join(dir, 'config.json')
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      port: 0,
+      start_port: 20_000 + Math.floor(Math.random() * 30_000),
+      persistence: { path: join(dir, 'proxy.sqlite') },
+      session: { workdir_root: workdirRoot, inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'] },
+    }),
+  )
+  return { configFile, workdirRoot }
+}
+
+const start = (s: Setup) => startServerProcess(s.configFile, { ECHO_AGENT_DELAY_MS: '20' })
+
+async function startSessions(server: ServerProcess, count: number) {
+  const sessions: { session_id: string; user_id: string; tags: Record<string, string> }[] = []
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${server.url}/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tags: { n: String(i), team: 'recovery' } }),
+    })
+    sessions.push(await res.json())
+  }
+  for (const { session_id } of sessions) await untilActive(server, session_id)
+  return sessions
+}
+
+async function untilActive(server: ServerProcess, id: string) {
+  return eventually(async () => {
+    const s = (await (await fetch(`${server.url}/sessions/${id}`)).json()) as {
+      status: string
+      error: string | null
+    }
+    if (s.status === 'failed') throw new Error(`session ${id} failed: ${s.error}`)
+    return s.status === 'active' ? s : undefined
+  }, 20_000)
+}
+
+/** A round trip through the proxy: the agent echoes what it is sent. */
+async function talksThroughProxy(server: ServerProcess, id: string): Promise<void> {
+  await eventually(async () => {
+    const res = await fetch(`${server.url}/${id}/status`)
+    return res.ok && (await res.json()).status === 'stable' ? true : undefined
+  })
+  const sent = await fetch(`${server.url}/${id}/message`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ content: `still there ${id}`, type: 'user' }),
+  })
+  expect(sent.status).toBe(200)
+  await eventually(async () => {
+    const { messages } = await (await fetch(`${server.url}/${id}/messages`)).json()
+    const last = messages.at(-1) as { role: string; content: string }
+    return last.role === 'agent' && last.content.includes(`still there ${id}`) ? true : undefined
+  })
+}
+
+const agentPids = (s: Setup) =>
+  processesUnder(s.workdirRoot)
+    .map((p) => p.pid)
+    .sort()
+
+describe('restart recovery', () => {
+  it('after a crash (SIGKILL), adopts the agents still running: same ids, owners, tags, no duplicates', async () => {
+    const s = setup()
+    const first = await start(s)
+    const created = await startSessions(first, 3)
+    const pids = agentPids(s)
+    expect(pids).toHaveLength(3)
+
+    first.child.kill('SIGKILL')
+    await first.exited
+    expect(pids.every(isAlive)).toBe(true) // the agents outlive the proxy
+
+    const second = await start(s)
+    try {
+      for (const session of created) {
+        const restored = await untilActive(second, session.session_id)
+        expect(restored).toMatchObject({ user_id: session.user_id, tags: session.tags })
+        await talksThroughProxy(second, session.session_id)
+      }
+      expect(agentPids(s)).toEqual(pids) // adopted, not started again
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
+  }, 60_000)
+
+  it('after a graceful stop, keeps the sessions suspended and restarts them in their workdirs', async () => {
+    const s = setup()
+    const first = await start(s)
+    const created = await startSessions(first, 2)
+    first.child.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+    expect(agentPids(s)).toEqual([]) // nothing left running while the proxy is down
+
+    const second = await start(s)
+    try {
+      const search = await (await fetch(`${second.url}/search?tag.team=recovery`)).json()
+      expect(search.sessions.map((x: { session_id: string }) => x.session_id).sort()).toEqual(
+        created.map((x) => x.session_id).sort(),
+      )
+      for (const session of created) {
+        expect(await untilActive(second, session.session_id)).toMatchObject({ tags: session.tags })
+        await talksThroughProxy(second, session.session_id)
+      }
+      expect(agentPids(s)).toHaveLength(2)
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
+  }, 60_000)
+
+  it('stops an agent of ours that has no live session any more', async () => {
+    const s = setup()
+    const first = await start(s)
+    const [kept, gone] = await startSessions(first, 2)
+    first.child.kill('SIGKILL')
+    await first.exited
+    // While the proxy was down, the second session was deleted from the database by hand: its
+    // agent is now an orphan.
+    const db = new Database(JSON.parse(readFileSync(s.configFile, 'utf8')).persistence.path)
+    db.prepare("update sessions set status = 'stopped' where session_id = ?").run(gone?.session_id)
+    db.close()
+
+    const second = await start(s)
+    try {
+      await untilActive(second, kept?.session_id as string)
+      expect(agentPids(s)).toHaveLength(1)
+    } finally {
+      second.child.kill('SIGTERM')
+      await second.exited
+    }
+  }, 60_000)
+})

@@ -1,0 +1,41 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const SERVE = fileURLToPath(new URL('./fixtures/serve.ts', import.meta.url))
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+/** The server in a child process, as a restart test needs it. */
+export interface ServerProcess {
+  url: string
+  child: ChildProcess
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>
+  output(): string
+}
+
+/** Starts the server from source with `configFile`; resolves once it listens. */
+export async function startServerProcess(
+  configFile: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', TSX, SERVE, configFile], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  )
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const match = /listening (http:\/\/\S+)/.exec(output)
+      if (match?.[1]) resolve(match[1])
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    exited.then((code) => reject(new Error(`server exited with ${code}:\n${output}`)))
+  })
+  return { url, child, exited, output: () => output }
+}
