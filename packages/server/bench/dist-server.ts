@@ -24,7 +24,10 @@ export async function startDistServer(config: Record<string, unknown> = {}): Pro
   const dir = mkdtempSync(join(tmpdir(), 'aap-bench-'))
   const file = join(dir, 'config.json')
   const session = { workdir_root: join(dir, 'sessions'), ...(config.session as object) }
-  const persistence = { path: join(dir, 'agentapi-proxy.sqlite'), ...(config.persistence as object) }
+  const persistence = {
+    path: join(dir, 'agentapi-proxy.sqlite'),
+    ...(config.persistence as object),
+  }
   writeFileSync(file, JSON.stringify({ port: 0, ...config, session, persistence }))
   const child = spawn(process.execPath, ['--import', TSX, SERVE, file], {
     stdio: ['ignore', 'pipe', 'inherit'],

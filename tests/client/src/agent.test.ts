@@ -1,4 +1,4 @@
-import { ApiError, createClient } from '@agentapi-proxy/client'
+import { createClient } from '@agentapi-proxy/client'
 import { afterAll, describe, expect, it } from 'vitest'
 import { agentBehaviour } from './agent-suite.ts'
 import { droppableEventStreams, eventually, startProxy } from './harness.ts'

@@ -1,21 +1,25 @@
-import { mkdtempSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { spawnCli, watch } from '../../test/run-cli.ts'
 
-/** Pids of the processes whose working directory is under `root` (from /proc). */
-function processesUnder(root: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readlinkSync(`/proc/${pid}/cwd`).startsWith(root)
-      } catch {
-        return false // gone, or not ours to read
-      }
-    })
-    .map(Number)
+/**
+ * Process groups with a process whose working directory is under `root` (from /proc): one per
+ * running agent, whatever helpers the agent itself started (tsx's esbuild service, say).
+ */
+function agentGroupsUnder(root: string): number[] {
+  const groups = new Set<number>()
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (!readlinkSync(`/proc/${pid}/cwd`).startsWith(root)) continue
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      groups.add(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]))
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return [...groups]
 }
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
@@ -55,10 +59,10 @@ describe('agentapi-proxy server with sessions', () => {
         return s.status === 'active' ? true : undefined
       })
     }
-    expect(processesUnder(workdirRoot)).toHaveLength(3)
+    expect(agentGroupsUnder(workdirRoot)).toHaveLength(3)
 
     child.kill('SIGTERM')
     expect((await exited).code).toBe(0)
-    expect(processesUnder(workdirRoot)).toEqual([])
+    expect(agentGroupsUnder(workdirRoot)).toEqual([])
   })
 })
