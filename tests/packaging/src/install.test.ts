@@ -1,0 +1,82 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installInEmptyProject, packAll } from './tarballs.ts'
+
+// From the tarballs, in a project that has never seen this repository: what `npm install
+// @agentapi-proxy/client agentapi-proxy` gives a user.
+describe('the published packages, installed with npm', () => {
+  let project = ''
+  let server: ChildProcess | undefined
+  let url = ''
+
+  beforeAll(() => {
+    project = installInEmptyProject(packAll())
+  }, 600_000)
+
+  afterAll(() => {
+    server?.kill('SIGTERM')
+  })
+
+  it('ship dist files only, with types', () => {
+    const client = JSON.parse(
+      readFileSync(join(project, 'node_modules/@agentapi-proxy/client/package.json'), 'utf8'),
+    )
+    expect(client.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' })
+    expect(existsSync(join(project, 'node_modules/@agentapi-proxy/client/src'))).toBe(false)
+    expect(client.dependencies['@agentapi-proxy/shared']).toMatch(/^\d/)
+  })
+
+  it('runs `npx agentapi-proxy --help`', () => {
+    const help = execFileSync('npx', ['--no-install', 'agentapi-proxy', '--help'], {
+      cwd: project,
+      encoding: 'utf8',
+    })
+    expect(help).toContain('agentapi-proxy')
+    expect(help).toContain('server')
+  })
+
+  it('runs `npx agentapi-proxy server`, and the client talks to it', async () => {
+    server = spawn('npx', ['--no-install', 'agentapi-proxy', 'server', '--port', '0'], {
+      cwd: project,
+      env: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    url = await new Promise<string>((resolve, reject) => {
+      let seen = ''
+      server?.stderr?.on('data', (chunk: Buffer) => {
+        seen += chunk
+        const match = /listening\s+(http:\/\/\S+)/.exec(seen)
+        if (match?.[1]) resolve(match[1])
+      })
+      server?.once('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)))
+    })
+    writeFileSync(
+      join(project, 'talk.mjs'),
+      `import { createClient } from '@agentapi-proxy/client'
+const client = createClient({ baseUrl: process.argv[2] })
+const health = await client.health()
+const started = await client.start({ tags: { from: 'tarball' } })
+let session = started
+for (let i = 0; i < 200 && session.status === 'starting'; i++) {
+  await new Promise((r) => setTimeout(r, 50))
+  session = await client.getSession(started.session_id)
+}
+await client.waitForStatus(started.session_id, 'stable', { timeout: 10_000 })
+await client.sendMessage(started.session_id, 'hello from npm')
+await client.waitForStatus(started.session_id, 'stable', { timeout: 10_000 })
+const { messages } = await client.messages(started.session_id)
+await client.deleteSession(started.session_id)
+console.log(JSON.stringify({ health, status: session.status, agent: session.agent, last: messages.at(-1) }))
+`,
+    )
+    const out = execFileSync(process.execPath, ['talk.mjs', url], {
+      cwd: project,
+      encoding: 'utf8',
+    })
+    const result = JSON.parse(out)
+    expect(result).toMatchObject({ health: { status: 'ok' }, status: 'active', agent: 'echo' })
+    expect(result.last.content).toContain('hello from npm')
+  }, 120_000)
+})
