@@ -1,6 +1,16 @@
 import { AppError } from '../errors.ts'
 import type { LiveSession } from './live-session.ts'
 
+/** The rules the service enforces, from the config's `session` section (milliseconds). */
+export interface SessionLimits {
+  maxSessions: number
+  maxSessionsPerUser: number
+  maxConcurrentStarts: number
+  startupTimeoutMs: number
+  idleTimeoutMs: number
+  stopGraceMs: number
+}
+
 const RETRY_AFTER_SECONDS = '30'
 
 /**

@@ -1,0 +1,278 @@
+import { formatDuration } from '../config/duration.ts'
+import type { Logger } from '../logger.ts'
+import type { AgentChoice } from '../provisioners/agent-command.ts'
+import type { AgentExit, Provisioner } from '../provisioners/provisioner.ts'
+import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
+import type { SessionRecord } from '../store/session-record.ts'
+import type { SessionStore } from '../store/session-store.ts'
+import { AgentClient } from './agent-client.ts'
+import { sessionEnvironment } from './env.ts'
+import { followAgent } from './follow.ts'
+import { launchAgent } from './launch.ts'
+import type { SessionLimits } from './limits.ts'
+import type { LiveSession } from './live-session.ts'
+import { SpawnSlots } from './spawn-slots.ts'
+
+/** What the runtime drives agents with. */
+export interface RuntimeOptions {
+  store: SessionStore
+  provisioner: Provisioner
+  agent: AgentChoice
+  limits: SessionLimits
+  proxyEnv: Record<string, string | undefined>
+  inheritEnv: readonly string[]
+  roleEnv?: (role: string) => Record<string, string> | undefined
+  resumeCommand?: readonly string[]
+  logger: Logger
+}
+
+const ACTIVITY_SAVE_EVERY_MS = 5_000
+
+/**
+ * The sessions that have (or are about to have) an agent, in memory, and the state machine
+ * that moves them: start-up, `active`, following the agent, failure, stop. It answers the
+ * forwarder's lookups without touching the store; every change of state is written through.
+ */
+export class SessionRuntime implements SessionDirectory {
+  readonly #options: RuntimeOptions
+  readonly #live = new Map<string, LiveSession>()
+  readonly #slots: SpawnSlots
+
+  constructor(options: RuntimeOptions) {
+    this.#options = options
+    this.#slots = new SpawnSlots(options.limits.maxConcurrentStarts)
+  }
+
+  /** The live session, when there is one. */
+  get(sessionId: string): LiveSession | undefined {
+    return this.#live.get(sessionId)
+  }
+
+  /** Every live session. */
+  all(): LiveSession[] {
+    return [...this.#live.values()]
+  }
+
+  lookup(sessionId: string): ProxyTarget | undefined {
+    const live = this.#live.get(sessionId)
+    if (!live) return undefined
+    return { url: live.handle?.url ?? null, ownerId: live.ownerId, status: live.status }
+  }
+
+  touch(sessionId: string): void {
+    const live = this.#live.get(sessionId)
+    if (!live) return
+    live.lastActivity = Date.now()
+    // The hot path only stamps memory; the store hears about it at most every few seconds.
+    if (live.lastActivity - live.lastActivitySaved < ACTIVITY_SAVE_EVERY_MS) return
+    live.lastActivitySaved = live.lastActivity
+    void this.save(sessionId, { last_activity_at: new Date(live.lastActivity).toISOString() })
+  }
+
+  reportAgentGone(sessionId: string, reason: string): void {
+    const live = this.#live.get(sessionId)
+    if (!live?.handle || live.status !== 'active') return
+    // An agent that exited is marked failed by its exit handler; one that still runs but
+    // refuses connections is only logged: it may be restarting its listener.
+    this.#options.logger.warn({ session_id: sessionId, reason }, 'agent did not answer the proxy')
+  }
+
+  /** Takes over an agent a previous run started; false when it is not ours or does not answer. */
+  async adopt(record: SessionRecord): Promise<boolean> {
+    const live = this.track(record)
+    let onExit: (exit: AgentExit) => void = () => undefined
+    const exited = new Promise<AgentExit>((resolve) => {
+      onExit = resolve
+    })
+    const { provisioner } = this.#options
+    const handle = await provisioner.adopt(
+      {
+        sessionId: record.session_id,
+        pid: record.pid,
+        port: record.port,
+        workdir: record.workdir,
+        logPath: record.log_path,
+      },
+      (exit) => onExit(exit),
+    )
+    // Ours and running is not enough: it must also still answer as an agentapi.
+    const answers =
+      handle && (await new AgentClient(handle.url).status(AbortSignal.timeout(2_000))) !== null
+    if (!handle || !answers) {
+      if (handle) await provisioner.stop(handle, 0)
+      this.#live.delete(record.session_id)
+      return false
+    }
+    live.handle = handle
+    this.#options.logger.info({ session_id: record.session_id, pid: handle.pid }, 'adopted agent')
+    await this.#activate(live, exited)
+    return true
+  }
+
+  #environment(record: SessionRecord, role: string | null): Record<string, string> {
+    return sessionEnvironment({
+      proxyEnv: this.#options.proxyEnv,
+      inherit: this.#options.inheritEnv,
+      roleEnv: role === null ? undefined : this.#options.roleEnv?.(role),
+      request: record.environment,
+    })
+  }
+
+  /** Registers a session that is about to get an agent. */
+  track(record: SessionRecord, ownerRole: string | null = null): LiveSession {
+    const now = Date.now()
+    const live: LiveSession = {
+      sessionId: record.session_id,
+      ownerId: record.user_id,
+      ownerRole,
+      status: 'starting',
+      agentStatus: null,
+      handle: null,
+      abort: new AbortController(),
+      lastActivity: now,
+      lastActivitySaved: now,
+      launching: null,
+      stopping: null,
+    }
+    this.#live.set(record.session_id, live)
+    return live
+  }
+
+  /** Starts the agent of a tracked session (in the background: callers keep the promise). */
+  async launch(live: LiveSession, record: SessionRecord, resume = false) {
+    const release = await this.#slots.acquire()
+    try {
+      if (live.abort.signal.aborted) return
+      // A restart resumes in the workdir it had: the repository is already there.
+      const command = (resume && this.#options.resumeCommand) || this.#options.agent.command
+      const outcome = await launchAgent({
+        live,
+        provisioner: this.#options.provisioner,
+        spec: {
+          sessionId: record.session_id,
+          command: command.map((a) => a.replaceAll('{type}', record.agent_type)),
+          env: this.#environment(record, live.ownerRole),
+          repository: resume ? null : record.repository,
+        },
+        startupTimeoutMs: this.#options.limits.startupTimeoutMs,
+        stopGraceMs: this.#options.limits.stopGraceMs,
+        onHandle: (h) =>
+          this.save(h.sessionId, {
+            port: h.port,
+            pid: h.pid,
+            workdir: h.workdir,
+            log_path: h.logPath,
+          }),
+      })
+      if (outcome.kind === 'ready') await this.#activate(live, outcome.exited)
+      else if (outcome.kind === 'failed')
+        await this.#fail(live, outcome.exitCode, outcome.error, outcome.logTail)
+    } catch (error) {
+      await this.#fail(
+        live,
+        null,
+        `The agent could not be started: ${(error as Error).message}`,
+        [],
+      )
+    } finally {
+      release()
+    }
+  }
+
+  async #activate(live: LiveSession, exited: Promise<{ code: number | null }>) {
+    live.status = 'active'
+    await this.save(live.sessionId, { status: 'active', agent_status: live.agentStatus })
+    exited.then((exit) => this.#onAgentExit(live, exit.code))
+    const record = await this.#options.store.get(live.sessionId)
+    let pending = record && !record.initial_message_sent ? record.initial_message : null
+    void followAgent(
+      live,
+      {
+        onAgentStatus: (status) => {
+          if (live.agentStatus === status) return
+          live.agentStatus = status
+          void this.save(live.sessionId, { agent_status: status })
+        },
+        takeInitialMessage: () => {
+          const message = pending
+          pending = null
+          if (message !== null) void this.save(live.sessionId, { initial_message_sent: true })
+          return message
+        },
+      },
+      this.#options.logger,
+    )
+  }
+
+  async #onAgentExit(live: LiveSession, code: number | null) {
+    if (live.status !== 'active') return // a stop in progress owns the outcome
+    const tail = live.handle ? await this.#options.provisioner.logs(live.handle.logPath, 20) : null
+    await this.#fail(
+      live,
+      code,
+      `The agent exited by itself with code ${code ?? 'unknown'}`,
+      tail?.lines ?? [],
+    )
+  }
+
+  async #fail(live: LiveSession, exitCode: number | null, error: string, logTail: string[]) {
+    live.abort.abort()
+    this.#live.delete(live.sessionId)
+    this.#options.logger.warn(
+      { session_id: live.sessionId, exit_code: exitCode, error },
+      'session failed',
+    )
+    await this.save(live.sessionId, {
+      status: 'failed',
+      agent_status: null,
+      exit_code: exitCode,
+      error,
+      log_tail: logTail,
+      stopped_at: new Date().toISOString(),
+    })
+  }
+
+  /** Stops a live session's agent; concurrent calls share one stop. */
+  stop(sessionId: string, status: 'stopped' | 'suspended', reason: string | null): Promise<void> {
+    const live = this.#live.get(sessionId)
+    if (!live) return Promise.resolve()
+    live.stopping ??= (async () => {
+      live.status = 'stopping'
+      live.abort.abort()
+      await this.save(sessionId, { status: 'stopping' })
+      // A start in progress sees the abort and stops what it started; wait for it first.
+      await live.launching
+      const { provisioner } = this.#options
+      const exit =
+        live.handle && provisioner.isAlive(live.handle)
+          ? await provisioner.stop(live.handle, this.#options.limits.stopGraceMs)
+          : null
+      this.#live.delete(sessionId)
+      await this.save(sessionId, {
+        status,
+        agent_status: null,
+        exit_code: exit?.code ?? null,
+        error: reason,
+        // A suspended session has not ended: retention does not count it.
+        stopped_at: status === 'stopped' ? new Date().toISOString() : null,
+      })
+    })()
+    return live.stopping
+  }
+
+  /** Stops active sessions with no proxied traffic for the idle timeout. */
+  cullIdle(): void {
+    const cutoff = Date.now() - this.#options.limits.idleTimeoutMs
+    for (const live of this.#live.values()) {
+      if (live.status !== 'active' || live.lastActivity > cutoff) continue
+      const idle = formatDuration(this.#options.limits.idleTimeoutMs)
+      this.#options.logger.info({ session_id: live.sessionId }, 'stopping idle session')
+      void this.stop(live.sessionId, 'stopped', `Stopped after ${idle} without proxied traffic`)
+    }
+  }
+
+  /** Applies a patch to the session's row. */
+  async save(sessionId: string, patch: Partial<SessionRecord>): Promise<void> {
+    await this.#options.store.update(sessionId, patch)
+  }
+}
