@@ -1,68 +1,20 @@
 #!/usr/bin/env node
-import { defineCommand, runMain } from 'citty'
+import { stripVTControlCharacters } from 'node:util'
+import {
+  type CommandDef,
+  type CommandMeta,
+  defineCommand,
+  runCommand,
+  runMain,
+  showUsage,
+} from 'citty'
+import { attach, messages, send, status } from './argv/agent.ts'
+import { keys } from './argv/keys.ts'
+import { echoAgent, openapi, server } from './argv/server.ts'
+import { get, list, logs, remove, start } from './argv/sessions.ts'
 import { CliError } from './cli-error.ts'
-import { echoAgentCommand } from './commands/echo-agent.ts'
-import { serverCommand } from './commands/server.ts'
+import { ExitCode } from './exit-codes.ts'
 import { VERSION } from './version.ts'
-
-function parsePort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new CliError(`--port must be a number from 0 to 65535, not "${value}"`, undefined, 2)
-  }
-  return port
-}
-
-const server = defineCommand({
-  meta: { name: 'server', description: 'Run the proxy server' },
-  args: {
-    port: {
-      type: 'string',
-      alias: 'p',
-      description: 'Port to listen on (default 8080; 0 picks one)',
-    },
-    host: { type: 'string', description: 'Address to listen on (default 127.0.0.1)' },
-    config: {
-      type: 'string',
-      alias: 'c',
-      description: 'JSON or YAML config file (default ./config.json when present)',
-    },
-    verbose: { type: 'boolean', alias: 'v', description: 'Log debug lines too' },
-  },
-  run: ({ args }) =>
-    guarded(() =>
-      serverCommand({
-        port: parsePort(args.port),
-        host: args.host,
-        config: args.config,
-        verbose: args.verbose,
-      }),
-    ),
-})
-
-const echoAgent = defineCommand({
-  meta: {
-    name: 'echo-agent',
-    description:
-      'Run the built-in agentapi-compatible echo agent (same flags as `agentapi server`, e.g. --port 3284 --type claude)',
-  },
-  args: {
-    port: { type: 'string', alias: 'p', description: 'Port (default 3284; AGENTAPI_PORT)' },
-    type: { type: 'string', alias: 't', description: 'Agent type it reports (AGENTAPI_TYPE)' },
-    'allowed-hosts': {
-      type: 'string',
-      description: 'Host header allowlist (default localhost,127.0.0.1,[::1])',
-    },
-    'allowed-origins': { type: 'string', description: 'CORS origins' },
-    'initial-prompt': { type: 'string', description: 'First user message' },
-    'echo-delay-ms': {
-      type: 'string',
-      description: 'How long each phase takes (default 500; ECHO_AGENT_DELAY_MS)',
-    },
-  },
-  run: ({ rawArgs }) => guarded(() => echoAgentCommand(rawArgs)),
-})
 
 const main = defineCommand({
   meta: {
@@ -70,26 +22,88 @@ const main = defineCommand({
     version: VERSION,
     description: 'Run many coder/agentapi sessions behind one authenticated front door',
   },
-  subCommands: { server, 'echo-agent': echoAgent },
+  subCommands: {
+    server,
+    start,
+    list,
+    get,
+    logs,
+    delete: remove,
+    send,
+    messages,
+    status,
+    attach,
+    keys,
+    openapi,
+    'echo-agent': echoAgent,
+  },
 })
 
-runMain(main)
+const code = await run(process.argv.slice(2))
+// Pipes are asynchronous on some systems (macOS): let what was written reach them first.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', r))))
+process.exit(code)
 
 /**
- * The only place that exits: a command's CliError becomes its message plus what to do next;
- * anything else is a bug, shown with its stack.
+ * The only place that exits: runs the command the arguments name and turns what it threw into
+ * one line (plus what to do next) and an exit code. citty shows help and the version itself.
  */
-async function guarded(command: () => Promise<void>): Promise<void> {
-  try {
-    await command()
-  } catch (error) {
-    if (error instanceof CliError) {
-      process.stderr.write(`error: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`)
-      process.exit(error.exitCode)
-    }
-    const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
-    process.stderr.write(`error: ${text}\n`)
-    process.exit(1)
+async function run(rawArgs: string[]): Promise<number> {
+  const end = rawArgs.indexOf('--')
+  const options = end < 0 ? rawArgs : rawArgs.slice(0, end)
+  if (options.includes('--help') || options.includes('-h') || isVersion(rawArgs)) {
+    await runMain(main, { rawArgs })
+    return ExitCode.ok
   }
-  process.exit(0)
+  if (rawArgs.length === 0) {
+    await showUsage(main)
+    return ExitCode.usage
+  }
+  try {
+    await runCommand(main, { rawArgs })
+    return ExitCode.ok
+  } catch (error) {
+    return report(error, rawArgs)
+  }
+}
+
+function report(error: unknown, rawArgs: string[]): number {
+  if (error instanceof CliError) {
+    // One line when it fits; a message of several lines (a config's problems) keeps its hint apart.
+    const hint = error.hint ? `${error.message.includes('\n') ? '\n' : ' — '}${error.hint}` : ''
+    process.stderr.write(`error: ${error.message}${hint}\n`)
+    return error.exitCode
+  }
+  if (error instanceof Error && error.name === 'CLIError') {
+    // citty's own: an unknown command, a missing argument, a value not among the choices.
+    const message = stripVTControlCharacters(error.message)
+    const path = ['agentapi-proxy', ...commandPath(rawArgs)].join(' ')
+    process.stderr.write(`error: ${message} — see ${path} --help\n`)
+    return ExitCode.usage
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
+  process.stderr.write(`error: ${text}\n`)
+  return ExitCode.error
+}
+
+function isVersion(rawArgs: string[]): boolean {
+  return rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')
+}
+
+/** The names of the (sub)commands the arguments reach, for a hint. */
+function commandPath(rawArgs: string[]): string[] {
+  const path: string[] = []
+  let command: CommandDef = main as CommandDef
+  for (const arg of rawArgs) {
+    if (arg.startsWith('-')) continue
+    const subCommands = (command.subCommands ?? {}) as Record<string, CommandDef>
+    const entry = Object.entries(subCommands).find(
+      ([name, sub]) =>
+        name === arg || [(sub.meta as CommandMeta)?.alias ?? []].flat().includes(arg),
+    )
+    if (!entry) break
+    path.push(entry[0])
+    command = entry[1]
+  }
+  return path
 }

@@ -6,16 +6,40 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 // Resolved from here, not from the child's cwd (tests run it in empty temp folders).
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
-/** Runs the CLI from source as a real child process (tsx compiles it on the fly). */
-export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+/**
+ * How to run the CLI: where, with which environment, and whether a test writes its stdin.
+ *
+ * @example
+ * const options: CliOptions = { stdin: 'pipe', env: { AGENTAPI_PROXY_URL: url } }
+ */
+export interface CliOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** `'pipe'` to write to the child's stdin (end it for EOF); ignored by default. */
+  stdin?: 'pipe' | 'ignore'
+}
+
+/**
+ * Runs the CLI from source as a real child process (tsx compiles it on the fly).
+ *
+ * @example
+ * const child = spawnCli(['attach', id], { stdin: 'pipe' })
+ */
+export function spawnCli(args: string[], options: CliOptions = {}) {
   return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
   })
 }
 
-/** A child's output so far, and its exit code once it ends. */
+/**
+ * A child's output so far, and its exit code once it ends.
+ *
+ * @example
+ * const { stdout, exited } = watch(child)
+ * await stdout.waitFor(/Echo: hi/)
+ */
 export function watch(child: ChildProcess) {
   const stdout = new OutputBuffer(child.stdout as NodeJS.ReadableStream)
   const stderr = new OutputBuffer(child.stderr as NodeJS.ReadableStream)
@@ -25,12 +49,25 @@ export function watch(child: ChildProcess) {
   return { stdout, stderr, exited }
 }
 
-/** Runs the CLI to completion. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return watch(spawnCli(args, options)).exited
+/**
+ * Runs the CLI to completion; `input` is written to its stdin, which then ends.
+ *
+ * @example
+ * const { code, stdout } = await runCli(['send', id, '-'], { input: 'hello' })
+ */
+export function runCli(args: string[], options: CliOptions & { input?: string } = {}) {
+  const { input, ...rest } = options
+  const child = spawnCli(args, input === undefined ? rest : { ...rest, stdin: 'pipe' })
+  if (input !== undefined) child.stdin?.end(input)
+  return watch(child).exited
 }
 
-/** Everything a stream has written so far, and a way to wait for a pattern in it. */
+/**
+ * Everything a stream has written so far, and a way to wait for a pattern in it.
+ *
+ * @example
+ * const [, url] = await new OutputBuffer(child.stderr).waitFor(/listening\s+(\S+)/)
+ */
 export class OutputBuffer {
   #text = ''
   #waiters: (() => void)[] = []

@@ -1,0 +1,55 @@
+import { defineCommand } from 'citty'
+import { createKeyCommand, listKeysCommand, revokeKeyCommand } from '../commands/keys.ts'
+import { repeated } from '../key-values.ts'
+import { connectionOf, globalOptions } from './global-options.ts'
+
+const create = defineCommand({
+  meta: { name: 'create', description: 'Create an API key; print its secret once' },
+  args: {
+    ...globalOptions,
+    name: { type: 'string', required: true, description: 'What the key is for (e.g. ci)' },
+    user: { type: 'string', description: 'Owner (another user than you needs admin)' },
+    role: { type: 'string', description: 'Role (e.g. member, admin)' },
+    permission: {
+      type: 'string',
+      valueHint: 'P',
+      description: 'session:create|list|delete|access or * (repeatable, or a,b)',
+    },
+    'expires-at': { type: 'string', valueHint: 'DATE', description: 'e.g. 2027-01-01T00:00:00Z' },
+  },
+  run: ({ args, rawArgs }) =>
+    createKeyCommand({
+      ...connectionOf(args),
+      name: args.name,
+      user: args.user,
+      role: args.role,
+      permissions: repeated(rawArgs, 'permission'),
+      expiresAt: args['expires-at'],
+    }),
+})
+
+const list = defineCommand({
+  meta: { name: 'list', alias: 'ls', description: 'List API keys (never their secrets)' },
+  args: { ...globalOptions },
+  run: ({ args }) => listKeysCommand(connectionOf(args)),
+})
+
+const revoke = defineCommand({
+  meta: { name: 'revoke', alias: ['delete', 'rm'], description: 'Revoke an API key at once' },
+  args: {
+    ...globalOptions,
+    id: { type: 'positional', required: true, description: 'Key id (from keys list)' },
+  },
+  run: ({ args }) => revokeKeyCommand(args.id, connectionOf(args)),
+})
+
+/**
+ * `agentapi-proxy keys create|list|revoke`.
+ *
+ * @example
+ * defineCommand({ subCommands: { keys } })
+ */
+export const keys = defineCommand({
+  meta: { name: 'keys', description: 'Manage API keys: create, list, revoke' },
+  subCommands: { create, list, revoke },
+})

@@ -1,0 +1,124 @@
+import type { SessionStatus } from '@agentapi-proxy/client'
+import { defineCommand } from 'citty'
+import { listCommand } from '../commands/list.ts'
+import { logsCommand } from '../commands/logs.ts'
+import { deleteCommand, getCommand } from '../commands/sessions.ts'
+import { startCommand } from '../commands/start.ts'
+import { repeated } from '../key-values.ts'
+import { connectionOf, count, globalOptions, sessionId } from './global-options.ts'
+
+const STATUSES = ['starting', 'active', 'stopping', 'stopped', 'failed', 'suspended']
+/**
+ * `agentapi-proxy start`.
+ *
+ * @example
+ * defineCommand({ subCommands: { start } })
+ */
+export const start = defineCommand({
+  meta: { name: 'start', description: 'Start a session; print its id once it is active' },
+  args: {
+    ...globalOptions,
+    tag: { type: 'string', valueHint: 'KEY=VALUE', description: 'A label (repeatable)' },
+    env: { type: 'string', valueHint: 'KEY=VALUE', description: "Agent's env (repeatable)" },
+    message: { type: 'string', alias: 'm', description: 'First message, sent once ready' },
+    repository: { type: 'string', description: 'owner/repo or git URL to clone first' },
+    agent: { type: 'string', description: 'Agent type for agentapi (e.g. claude)' },
+    user: { type: 'string', description: 'Owner (another user than you needs admin)' },
+    wait: {
+      type: 'boolean',
+      default: true,
+      description: 'Wait for the session to be active',
+      negativeDescription: 'Print the id at once, while the session starts',
+    },
+    timeout: { type: 'string', valueHint: 'SECONDS', description: 'Longest wait (300)' },
+  },
+  run: ({ args, rawArgs }) =>
+    startCommand({
+      ...connectionOf(args),
+      tags: repeated(rawArgs, 'tag'),
+      env: repeated(rawArgs, 'env'),
+      message: args.message,
+      repository: args.repository,
+      agent: args.agent,
+      user: args.user,
+      wait: args.wait,
+      timeout: count(args.timeout, '--timeout'),
+    }),
+})
+
+/**
+ * `agentapi-proxy list` (aliases `search`, `ls`).
+ *
+ * @example
+ * defineCommand({ subCommands: { list } })
+ */
+export const list = defineCommand({
+  meta: { name: 'list', alias: ['search', 'ls'], description: 'Find sessions, newest first' },
+  args: {
+    ...globalOptions,
+    user: { type: 'string', description: 'Only this user’s sessions' },
+    status: { type: 'enum', options: STATUSES, description: 'Only sessions in this status' },
+    tag: { type: 'string', valueHint: 'KEY=VALUE', description: 'Only with this tag (repeatable)' },
+    limit: { type: 'string', valueHint: 'N', description: 'Sessions per page (server: 50)' },
+    cursor: { type: 'string', description: 'Start at this page (from a previous answer)' },
+    all: { type: 'boolean', description: 'Follow the cursors to the last page' },
+    wide: { type: 'boolean', alias: 'w', description: 'Full ids and start times' },
+  },
+  run: ({ args, rawArgs }) =>
+    listCommand({
+      ...connectionOf(args),
+      user: args.user,
+      status: args.status as SessionStatus | undefined,
+      tags: repeated(rawArgs, 'tag'),
+      limit: count(args.limit, '--limit'),
+      cursor: args.cursor,
+      all: args.all,
+      wide: args.wide,
+    }),
+})
+
+/**
+ * `agentapi-proxy get <id>`.
+ *
+ * @example
+ * defineCommand({ subCommands: { get } })
+ */
+export const get = defineCommand({
+  meta: { name: 'get', description: 'Show one session (why it failed, when it did)' },
+  args: { ...globalOptions, id: sessionId },
+  run: ({ args }) => getCommand(args.id, connectionOf(args)),
+})
+
+/**
+ * `agentapi-proxy logs <id>`.
+ *
+ * @example
+ * defineCommand({ subCommands: { logs } })
+ */
+export const logs = defineCommand({
+  meta: { name: 'logs', description: "Print the agent process's output" },
+  args: {
+    ...globalOptions,
+    id: sessionId,
+    tail: { type: 'string', alias: 'n', valueHint: 'N', description: 'Last N lines (200)' },
+    follow: { type: 'boolean', alias: 'f', description: 'Keep printing new lines' },
+  },
+  run: ({ args }) =>
+    logsCommand(args.id, {
+      ...connectionOf(args),
+      tail: count(args.tail, '--tail'),
+      follow: args.follow,
+    }),
+})
+
+/**
+ * `agentapi-proxy delete <id>`.
+ *
+ * @example
+ * defineCommand({ subCommands: { delete: remove } })
+ */
+export const remove = defineCommand({
+  meta: { name: 'delete', alias: ['rm', 'stop'], description: 'Stop a session and remove it' },
+  args: { ...globalOptions, id: sessionId },
+  run: ({ args }) => deleteCommand(args.id, connectionOf(args)),
+})

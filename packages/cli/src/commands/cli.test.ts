@@ -1,0 +1,108 @@
+import { createServer } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startProxy, type TestProxy } from '../../test/proxy.ts'
+import { runCli } from '../../test/run-cli.ts'
+
+/** A port that nothing listens on: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+const COMMANDS = [
+  ['server'],
+  ['start'],
+  ['list'],
+  ['get'],
+  ['logs'],
+  ['delete'],
+  ['send'],
+  ['messages'],
+  ['status'],
+  ['attach'],
+  ['keys'],
+  ['keys', 'create'],
+  ['keys', 'list'],
+  ['keys', 'revoke'],
+  ['openapi'],
+  ['echo-agent'],
+]
+
+describe('agentapi-proxy (every command)', () => {
+  it.each(COMMANDS)('%s %s --help prints its usage and exits 0', async (...command) => {
+    const { code, stdout } = await runCli([...command.filter(Boolean), '--help'])
+    expect(code).toBe(0)
+    expect(stdout).toContain('USAGE')
+    if (!['server', 'echo-agent', 'keys'].includes(command.join(' '))) {
+      expect(stdout).toContain('--url')
+      expect(stdout).toContain('--json')
+    }
+  })
+
+  it('lists every command in the root help', async () => {
+    const { code, stdout } = await runCli(['--help'])
+    expect(code).toBe(0)
+    for (const [name] of COMMANDS) expect(stdout).toContain(name)
+  })
+
+  it('exits 2 with a pointer to the help for an unknown command, a missing argument, or no command', async () => {
+    const unknown = await runCli(['frobnicate'])
+    expect(unknown).toMatchObject({
+      code: 2,
+      stderr: 'error: Unknown command frobnicate — see agentapi-proxy --help\n',
+    })
+    const missing = await runCli(['get'])
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: 'error: Missing required positional argument: ID — see agentapi-proxy get --help\n',
+    })
+    expect((await runCli([])).code).toBe(2)
+  })
+
+  it('exits 5 with one line that says to start the server when nothing listens at the URL', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`
+    const byFlag = await runCli(['list', '--url', url])
+    expect(byFlag).toMatchObject({
+      code: 5,
+      stdout: '',
+      stderr: `error: cannot reach ${url} — is the server running? (agentapi-proxy server)\n`,
+    })
+    const byEnv = await runCli(['get', '1a2b3c4d'], { env: { AGENTAPI_PROXY_URL: url } })
+    expect(byEnv.code).toBe(5)
+    expect(byEnv.stderr).toContain(`cannot reach ${url}`)
+  })
+
+  it('exits 2 for a --url that is not an http URL', async () => {
+    const { code, stderr } = await runCli(['list', '--url', 'localhost:8080'])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/^error: --url must be an http\(s\) URL, not "localhost:8080"/)
+  })
+
+  it('prints the OpenAPI document this CLI was built with, offline, with --local', async () => {
+    const { code, stdout } = await runCli(['openapi', '--local'], {
+      env: { AGENTAPI_PROXY_URL: 'http://127.0.0.1:1' },
+    })
+    expect(code).toBe(0)
+    const document = JSON.parse(stdout)
+    expect(document.openapi).toBe('3.1.0')
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/start', '/search']))
+  })
+})
+
+describe('agentapi-proxy openapi', () => {
+  let proxy: TestProxy
+  beforeAll(async () => {
+    proxy = await startProxy()
+  })
+  afterAll(() => proxy.close())
+
+  it("prints the server's document, the same as the one built in", async () => {
+    const served = await proxy.cli(['openapi'])
+    expect(served.code).toBe(0)
+    const local = await proxy.cli(['openapi', '--local'])
+    expect(JSON.parse(served.stdout).paths).toEqual(JSON.parse(local.stdout).paths)
+  })
+})

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startProxy, type TestProxy } from '../../test/proxy.ts'
+import { spawnCli, watch } from '../../test/run-cli.ts'
+import { newLines } from './logs.ts'
+
+describe('newLines', () => {
+  it.each([
+    { previous: [], current: ['a'], fresh: ['a'] },
+    { previous: ['a', 'b'], current: ['a', 'b'], fresh: [] },
+    { previous: ['a', 'b', 'c'], current: ['b', 'c', 'd'], fresh: ['d'] },
+    { previous: ['a', 'b'], current: ['a', 'b', 'c', 'd'], fresh: ['c', 'd'] },
+    { previous: ['x', 'x'], current: ['x', 'x', 'x'], fresh: ['x'] },
+    { previous: ['a'], current: ['z'], fresh: ['z'] },
+  ])('finds $fresh new after $previous', ({ previous, current, fresh }) => {
+    expect(newLines(previous, current)).toEqual(fresh)
+  })
+})
+
+describe('agentapi-proxy logs --follow', () => {
+  let proxy: TestProxy
+  beforeAll(async () => {
+    proxy = await startProxy()
+  })
+  afterAll(() => proxy.close())
+
+  it('prints lines as the agent writes them, and ends when the session stops', async () => {
+    const id = (await proxy.cli(['start'])).stdout.trim()
+    const follow = spawnCli(['logs', id, '--follow'], { env: { AGENTAPI_PROXY_URL: proxy.url } })
+    const { stdout, stderr, exited } = watch(follow)
+    await stdout.waitFor(/Starting server on port/)
+    const before = stdout.text.length
+    // Each event stream the echo agent serves logs a "New subscriber" line.
+    expect((await proxy.cli(['send', id, 'hi', '--wait'])).code).toBe(0)
+    await stdout.waitFor(/New subscriber[^\n]*\n(.*\n)*.*New subscriber/)
+    expect(stdout.text.length).toBeGreaterThan(before)
+    expect((await proxy.cli(['delete', id])).code).toBe(0)
+    const { code } = await exited
+    expect(code).toBe(0)
+    expect(stderr.text).toMatch(new RegExp(`^Session ${id} is (stopped|gone)\\.\n$`))
+  }, 30_000)
+})

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createLogger, loadConfig, type RunningServer, startServer } from '@agentapi-proxy/server'
+import { runCli } from './run-cli.ts'
+
+/**
+ * A real agentapi-proxy on port 0 whose sessions run the built-in echo agent.
+ *
+ * @example
+ * const { code, stdout } = await proxy.cli(['list', '--json'])
+ */
+export interface TestProxy {
+  url: string
+  server: RunningServer
+  /** Runs the CLI against this server (`--url` set through the environment). */
+  cli(
+    args: string[],
+    options?: { env?: NodeJS.ProcessEnv; input?: string },
+  ): ReturnType<typeof runCli>
+  /** The server's log lines so far, for a failing test's message. */
+  logs(): string
+  close(): Promise<void>
+}
+
+/**
+ * A static admin key for servers started with `withAuth`.
+ *
+ * @example
+ * await proxy.cli(['keys', 'list'], { env: { AGENTAPI_PROXY_API_KEY: ADMIN_KEY } })
+ */
+export const ADMIN_KEY = `${'k'.repeat(20)}good`
+
+/**
+ * The `auth` section of a server that knows one admin key, {@link ADMIN_KEY}.
+ *
+ * @example
+ * const proxy = await startProxy(withAuth)
+ */
+export const withAuth = {
+  auth: {
+    enabled: true,
+    static: {
+      enabled: true,
+      api_keys: [{ key: ADMIN_KEY, user_id: 'alice', role: 'admin', permissions: ['*'] }],
+    },
+  },
+}
+
+/**
+ * Starts the real server from a config file in a temp dir, as `agentapi-proxy server` would;
+ * `extra` adds top-level sections (such as `auth` or `agent`).
+ *
+ * @example
+ * const proxy = await startProxy(withAuth)
+ * afterAll(() => proxy.close())
+ */
+export async function startProxy(extra: Record<string, unknown> = {}): Promise<TestProxy> {
+  const dir = mkdtempSync(join(tmpdir(), 'aap-cli-client-'))
+  const config = {
+    start_port: 20_000 + Math.floor(Math.random() * 40_000),
+    session: {
+      workdir_root: join(dir, 'sessions'),
+      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+    },
+    // Keeps the store the server opens out of the repository.
+    persistence: { path: join(dir, 'proxy.sqlite') },
+    ...extra,
+  }
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
+  process.env.ECHO_AGENT_DELAY_MS = '20'
+  const loaded = loadConfig({ cwd: dir, flags: { port: 0 }, env: { ...process.env } })
+  const chunks: string[] = []
+  const logger = createLogger({ destination: { write: (chunk: string) => chunks.push(chunk) } })
+  const server = await startServer({ config: loaded.config, logger, env: { ...process.env } })
+  const env = {
+    AGENTAPI_PROXY_URL: server.url,
+    AGENTAPI_PROXY_API_KEY: '',
+    AGENTAPI_PROXY_TOKEN: '',
+  }
+  return {
+    url: server.url,
+    server,
+    cli: (args, options = {}) =>
+      runCli(args, { cwd: dir, ...options, env: { ...env, ...options.env } }),
+    logs: () => chunks.join(''),
+    close: () => server.close(),
+  }
+}
