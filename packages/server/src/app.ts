@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id'
 import type { Auth } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import { AppError } from './errors.ts'
+import { corsMiddleware } from './http/cors.ts'
 import { principalMiddleware } from './http/principal.ts'
 import { notFound, onError } from './http/problem-response.ts'
 import { requestLog } from './http/request-log.ts'
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   })
   app.use(requestId())
   app.use(requestLog(deps.logger))
+  app.use(corsMiddleware(deps.config.cors.allowed_origins))
   app.use(
     bodyLimit({
       maxSize: deps.maxBodyBytes ?? 1024 * 1024,

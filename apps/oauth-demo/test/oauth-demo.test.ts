@@ -1,0 +1,161 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromiumAvailable, launchChromium } from '../../../packages/server/test/browser.ts'
+import { type DemoStack, startDemoStack } from '../demo/stack.ts'
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const ARTIFACT = join(ROOT, 'test-artifacts/oauth-demo-chat.png')
+// The README's picture. Rewritten only when missing or asked for, so that running the tests
+// does not leave a changed file in every checkout.
+const README_SCREENSHOT = join(ROOT, 'docs/oauth-demo.png')
+const SIGNED_IN_KEY = 'oauth-demo.signed-in'
+
+describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
+  let stack: DemoStack
+  let browser: Browser
+
+  beforeAll(async () => {
+    stack = await startDemoStack({ appPort: 0, proxyPort: 0, echoDelayMs: 50 })
+    browser = await launchChromium()
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    await stack?.close()
+  }, 60_000)
+
+  /** A fresh tab (its own sessionStorage) that fails the test on any uncaught page error. */
+  async function openApp(): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 700 } })
+    const page = await context.newPage()
+    // A step that hangs fails with its own name long before the test's timeout.
+    page.setDefaultTimeout(10_000)
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
+    await page.goto(stack.appUrl)
+    return { page, errors }
+  }
+
+  async function signIn(page: Page, login: string): Promise<void> {
+    await page.getByRole('button', { name: 'Sign in with GitHub' }).click()
+    await page.waitForURL((url) => url.href.startsWith(`${stack.github.url}/login/oauth/authorize`))
+    await page.selectOption('#login', login)
+    await page.getByRole('button', { name: /^Authorize/ }).click()
+  }
+
+  it('signs in through GitHub, chats with a new session, stops it and signs out', async () => {
+    const { page, errors } = await openApp()
+    await signIn(page, 'alice')
+
+    // Back from GitHub: the proxy's token is kept, the code is gone from the address bar.
+    await page.locator('.who-am-i .user-name', { hasText: 'Alice Admin' }).waitFor()
+    expect(await page.locator('.who-am-i .pill.role').textContent()).toBe('admin')
+    expect(await page.locator('.who-am-i .permissions').textContent()).toContain('* (everything)')
+    expect(new URL(page.url()).pathname).toBe('/')
+    const token = await page.evaluate(
+      (key) => JSON.parse(sessionStorage.getItem(key) ?? '{}').token as string,
+      SIGNED_IN_KEY,
+    )
+    const githubTokens = stack.github.fake?.world.oauthTokens().map((record) => record.token)
+    expect(githubTokens).toHaveLength(1)
+    expect(githubTokens).not.toContain(token)
+
+    // The proxy's refusals reach the person in its words.
+    await page.getByLabel('Environment').fill('LD_PRELOAD=/tmp/evil.so')
+    await page.getByRole('button', { name: 'Start session' }).click()
+    await page.getByRole('alert').filter({ hasText: 'LD_PRELOAD may not be set' }).waitFor()
+
+    await page.getByLabel('Environment').fill('GREETING=hello')
+    await page.getByLabel('Tags').fill('team=demo, purpose=e2e')
+    await page.getByLabel('First message').fill('Hello from the browser test')
+    await page.getByRole('button', { name: 'Start session' }).click()
+    await page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/)
+    const sessionId = new URL(page.url()).pathname.split('/')[2] ?? ''
+
+    // The first message goes out once the agent is ready; its echo streams into the chat.
+    const agent = page.locator('.message.agent .bubble')
+    await agent.filter({ hasText: 'Echo: Hello from the browser test' }).waitFor()
+    // Every text an agent bubble is rendered with, to see the reply grow rather than appear.
+    await page.evaluate(() => {
+      const seen: string[] = []
+      Object.assign(window, { agentTexts: seen })
+      new MutationObserver((records) => {
+        for (const node of records.flatMap((r) => [r.target, ...r.addedNodes])) {
+          const element = node instanceof Element ? node : node.parentElement
+          const bubble = element?.closest('.message.agent')?.querySelector('.bubble')
+          if (bubble?.textContent) seen.push(bubble.textContent)
+        }
+      }).observe(document.querySelector('.messages') as Node, { childList: true, subtree: true })
+    })
+    const reply = 'Echo: Stream this reply back to me, please'
+    await page.getByPlaceholder(/Message the agent/).fill('Stream this reply back to me, please')
+    await page.getByRole('button', { name: 'Send' }).click()
+    await agent.filter({ hasText: reply }).waitFor()
+    const texts = await page.evaluate(
+      () => (window as unknown as { agentTexts: string[] }).agentTexts,
+    )
+    const growing = texts.filter((text) => text !== reply && reply.startsWith(text))
+    expect(growing.length).toBeGreaterThan(0)
+    await page.getByText('The agent is ready for your message.').waitFor()
+    const row = page.locator('.session.selected')
+    await row.locator('.status-active').waitFor()
+    expect(await row.locator('.tags').textContent()).toBe('team=demopurpose=e2e')
+    await saveScreenshot(page)
+
+    await page.getByRole('button', { name: 'Stop session' }).click()
+    await page.getByText('Session stopped.', { exact: false }).first().waitFor()
+    await page
+      .locator('.session', { hasText: sessionId.slice(0, 8) })
+      .locator('.status-stopped')
+      .waitFor()
+    const stopped = await fetch(`${stack.proxyUrl}/sessions/${sessionId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect((await stopped.json()).status).toBe('stopped')
+
+    await page.getByRole('button', { name: 'Sign out' }).click()
+    await page.getByText('Signed out. The proxy has revoked your token.').waitFor()
+    await page.getByRole('button', { name: 'Sign in with GitHub' }).waitFor()
+    expect(await page.evaluate((key) => sessionStorage.getItem(key), SIGNED_IN_KEY)).toBeNull()
+
+    // The old token is refused everywhere: through the app's origin and at the proxy itself.
+    const throughApp = await page.evaluate(async (bearer) => {
+      const res = await fetch('/api/auth/status', {
+        headers: { authorization: `Bearer ${bearer}` },
+      })
+      return res.status
+    }, token)
+    expect(throughApp).toBe(401)
+    const direct = await fetch(`${stack.proxyUrl}/search`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(direct.status).toBe(401)
+    expect(errors).toEqual([])
+  }, 60_000)
+
+  it('says so when the person cancels on GitHub, and signs in as someone else after', async () => {
+    const { page, errors } = await openApp()
+    await page.getByRole('button', { name: 'Sign in with GitHub' }).click()
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Not signed in: you cancelled on GitHub.' })
+      .waitFor()
+    expect(new URL(page.url()).pathname).toBe('/')
+
+    await signIn(page, 'carol')
+    await page.locator('.who-am-i .user-name', { hasText: 'carol' }).waitFor()
+    expect(await page.locator('.who-am-i .pill.role').textContent()).toBe('member')
+    expect(errors).toEqual([])
+  })
+})
+
+async function saveScreenshot(page: Page): Promise<void> {
+  mkdirSync(dirname(ARTIFACT), { recursive: true })
+  await page.screenshot({ path: ARTIFACT })
+  if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(README_SCREENSHOT)) {
+    copyFileSync(ARTIFACT, README_SCREENSHOT)
+  }
+}
