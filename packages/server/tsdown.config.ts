@@ -2,7 +2,11 @@ import { defineConfig } from 'tsdown'
 
 export default defineConfig({
   // echo-agent.js is the built-in agent's own process (see provisioners/agent-command.ts).
-  entry: { index: 'src/index.ts', 'echo-agent': 'src/echo-agent/bin.ts' },
+  entry: {
+    index: 'src/index.ts',
+    testing: 'src/testing/index.ts',
+    'echo-agent': 'src/echo-agent/bin.ts',
+  },
   format: 'esm',
   platform: 'node',
   dts: true,

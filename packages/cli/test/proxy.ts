@@ -1,7 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createLogger, loadConfig, type RunningServer, startServer } from '@agentapi-proxy/server'
+import type { RunningServer } from '@agentapi-proxy/server'
+import { startTestServer } from '@agentapi-proxy/server/testing'
 import { runCli } from './run-cli.ts'
 
 /**
@@ -56,34 +54,15 @@ export const withAuth = {
  * afterAll(() => proxy.close())
  */
 export async function startProxy(extra: Record<string, unknown> = {}): Promise<TestProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'aap-cli-client-'))
-  const config = {
-    start_port: 20_000 + Math.floor(Math.random() * 40_000),
-    session: {
-      workdir_root: join(dir, 'sessions'),
-      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
-    },
-    // Keeps the store the server opens out of the repository.
-    persistence: { path: join(dir, 'proxy.sqlite') },
-    ...extra,
-  }
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
-  process.env.ECHO_AGENT_DELAY_MS = '20'
-  const loaded = loadConfig({ cwd: dir, flags: { port: 0 }, env: { ...process.env } })
-  const chunks: string[] = []
-  const logger = createLogger({ destination: { write: (chunk: string) => chunks.push(chunk) } })
-  const server = await startServer({ config: loaded.config, logger, env: { ...process.env } })
+  const started = await startTestServer(extra)
   const env = {
-    AGENTAPI_PROXY_URL: server.url,
+    AGENTAPI_PROXY_URL: started.url,
     AGENTAPI_PROXY_API_KEY: '',
     AGENTAPI_PROXY_TOKEN: '',
   }
   return {
-    url: server.url,
-    server,
+    ...started,
     cli: (args, options = {}) =>
-      runCli(args, { cwd: dir, ...options, env: { ...env, ...options.env } }),
-    logs: () => chunks.join(''),
-    close: () => server.close(),
+      runCli(args, { cwd: started.dir, ...options, env: { ...env, ...options.env } }),
   }
 }

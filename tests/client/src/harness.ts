@@ -1,16 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createLogger, loadConfig, type RunningServer, startServer } from '@agentapi-proxy/server'
+import { eventually, startTestServer, type TestServer } from '@agentapi-proxy/server/testing'
 
 /** A real agentapi-proxy on port 0 whose sessions run the built-in echo agent. */
-export interface TestProxy {
-  url: string
-  server: RunningServer
-  /** The server's JSON log lines so far, to print when a test fails. */
-  logs(): string
-  close(): Promise<void>
-}
+export type TestProxy = TestServer
 
 /**
  * Starts the real server from a real config file in a temp dir, as the CLI would; `extra`
@@ -20,26 +11,7 @@ export interface TestProxy {
  * const proxy = await startProxy()
  * afterAll(() => proxy.close())
  */
-export async function startProxy(extra: Record<string, unknown> = {}): Promise<TestProxy> {
-  const dir = mkdtempSync(join(tmpdir(), 'aap-client-'))
-  const config = {
-    start_port: 20_000 + Math.floor(Math.random() * 40_000),
-    session: {
-      workdir_root: join(dir, 'sessions'),
-      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
-    },
-    // Keeps any store the server opens out of the repository.
-    persistence: { path: join(dir, 'proxy.sqlite') },
-    ...extra,
-  }
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(config))
-  process.env.ECHO_AGENT_DELAY_MS = '20'
-  const loaded = loadConfig({ cwd: dir, flags: { port: 0 }, env: { ...process.env } })
-  const chunks: string[] = []
-  const logger = createLogger({ destination: { write: (chunk: string) => chunks.push(chunk) } })
-  const server = await startServer({ config: loaded.config, logger, env: { ...process.env } })
-  return { url: server.url, server, logs: () => chunks.join(''), close: () => server.close() }
-}
+export const startProxy: (extra?: Record<string, unknown>) => Promise<TestProxy> = startTestServer
 
 /**
  * A fetch that can cut every open `/events` response, as a flaky network or a restarting
@@ -76,24 +48,4 @@ export function droppableEventStreams() {
   }
 }
 
-/**
- * Polls `check` until it returns something other than undefined.
- *
- * @example
- * const session = await eventually(async () => {
- *   const s = await client.getSession(id)
- *   return s.status === 'active' ? s : undefined
- * })
- */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
+export { eventually }

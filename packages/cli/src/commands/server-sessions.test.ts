@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { eventually } from '@agentapi-proxy/server/testing'
 import { describe, expect, it } from 'vitest'
 import { spawnCli, watch } from '../../test/run-cli.ts'
 
@@ -20,16 +21,6 @@ function agentGroupsUnder(root: string): number[] {
     }
   }
   return [...groups]
-}
-
-async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
 }
 
 describe('agentapi-proxy server with sessions', () => {
@@ -54,7 +45,7 @@ describe('agentapi-proxy server with sessions', () => {
       ids.push(((await res.json()) as { session_id: string }).session_id)
     }
     for (const id of ids) {
-      await until(async () => {
+      await eventually(async () => {
         const s = (await (await fetch(`${url}/sessions/${id}`)).json()) as { status: string }
         return s.status === 'active' ? true : undefined
       })
