@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 const BENCHMARKS = {
   sessions: 'packages/server/bench/sessions.ts',
   proxy: 'packages/server/bench/proxy.ts',
+  search: 'packages/server/bench/search.ts',
 }
 const available = Object.keys(BENCHMARKS)
 const wanted = process.argv.slice(2)

@@ -1,80 +1,77 @@
-// The backend and the proxies the benchmark compares, each started as its own process on
-// 127.0.0.1 in front of one echo agent, and each reached at `/<session id>/…` with the prefix
-// stripped, so every proxy does the same work.
+// The proxies the benchmark compares, each its own process on 127.0.0.1 in front of the same
+// echo agent — the one session's agent our server started — and each reached at
+// `/<session id>/…` with the prefix stripped, so every proxy does the same work.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { join } from 'node:path'
+import { processesUnder } from '../src/provisioners/process-table.ts'
+import { startDistServer } from './dist-server.ts'
 import { freePort, installed, onCpus, type Running, start, waitForHttp } from './processes.ts'
 
 const require = createRequire(import.meta.url)
-const TSX = pathToFileURL(require.resolve('tsx')).href
-const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 /** A proxy under test: where to send requests for the session's agent. */
 export interface Contender extends Running {
   /** Base URL of the session through this proxy; append an agent path such as `/status`. */
   base: string
-  /** Ours only: whether it runs bundled (as `dist/` does) rather than through tsx. */
-  bundled?: boolean
 }
 
-/** The echo agent (agentapi-compatible) as a process, with test timings. */
-export async function startAgent(): Promise<Running> {
-  const agent = await start(
-    'echo agent',
-    ...onCpus('rest', process.execPath, [
-      ...['--import', TSX, here('../src/echo-agent/bin.ts')],
-      ...['server', '--port', '0', '--', 'claude'],
-    ]),
-    { env: { ECHO_AGENT_DELAY_MS: '20' }, ready: /Starting server on port" port=(\d+)/ },
-  )
-  return { ...agent, ready: `http://127.0.0.1:${agent.ready}` }
+/** Ours, with the one session every contender reaches: its echo agent is the shared backend. */
+export interface Ours extends Contender {
+  /** The session's agent, reached directly. */
+  agent: Running
 }
 
 /**
- * Our forwarder behind the production listener (Hono API mounted), auth off. It runs bundled,
- * as `dist/` is, so its RSS is not inflated by the TypeScript loader's own thread (~40 MiB).
+ * The real server, built (dist/) and configured as a user runs it with auth off, with one
+ * echo-agent session started through `POST /start`. Every other contender is pointed at that
+ * session's agent, so all of them forward to the same backend.
  */
-export async function startOurs(agentUrl: string, sessionId: string): Promise<Contender> {
-  const entry = bundle(here('./proxy-server.ts'))
-  const args = entry ? [entry] : ['--import', TSX, here('./proxy-server.ts')]
-  const proxy = await start(
-    'agentapi-proxy',
-    ...onCpus('proxy', process.execPath, [...args, agentUrl, sessionId]),
-    { ready: /^(http:\/\/\S+)$/m },
-  )
-  return {
-    ...proxy,
-    base: `${proxy.ready}/${sessionId}`,
-    bundled: entry !== undefined,
-    stop: () => proxy.stop().finally(() => entry && removeDir(dirname(entry))),
-  }
-}
-
-// esbuild comes with tsx; without it the benchmark falls back to running the source with tsx.
-function bundle(source: string): string | undefined {
-  let esbuild: { buildSync(options: Record<string, unknown>): unknown }
-  try {
-    esbuild = createRequire(require.resolve('tsx'))('esbuild')
-  } catch {
-    return undefined
-  }
-  const outfile = join(mkdtempSync(join(tmpdir(), 'aap-bench-proxy-')), 'proxy-server.cjs')
-  esbuild.buildSync({
-    entryPoints: [source],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'error',
+export async function startOurs(): Promise<Ours> {
+  const server = await startDistServer({
+    session: { inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'] },
   })
-  return outfile
+  try {
+    const started = await fetch(`${server.url}/start`, { method: 'POST' })
+    const { session_id: id } = (await started.json()) as { session_id: string }
+    const port = await activePort(server.url, id)
+    const [agentPid] = processesUnder(join(server.dir, 'sessions')).map((p) => p.pgid)
+    const stopServer = () => server.stop()
+    return {
+      name: 'agentapi-proxy',
+      pid: server.pid,
+      ready: server.url,
+      base: `${server.url}/${id}`,
+      stop: stopServer,
+      agent: {
+        name: 'echo agent',
+        pid: agentPid as number,
+        ready: `http://127.0.0.1:${port}`,
+        stop: async () => undefined, // the server stops its sessions
+      },
+    }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
 }
 
-/** configurable-http-proxy 5 with one route, `/<session id>` → the agent, prefix stripped. */
+async function activePort(url: string, id: string): Promise<number> {
+  for (let tries = 0; tries < 400; tries++) {
+    const session = (await (await fetch(`${url}/sessions/${id}`)).json()) as {
+      status: string
+      port: number | null
+      error: string | null
+    }
+    if (session.status === 'active' && session.port) return session.port
+    if (session.status !== 'starting')
+      throw new Error(`bench session ${session.status}: ${session.error}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error('the bench session did not become active')
+}
+
 export async function startChp(agentUrl: string, sessionId: string): Promise<Contender> {
   const [port, apiPort] = [await freePort(), await freePort()]
   const token = 'bench-token'

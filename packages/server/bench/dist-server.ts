@@ -1,18 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 
 const SERVE = fileURLToPath(new URL('./serve-dist.mjs', import.meta.url))
-// In the workspace, @agentapi-proxy/shared resolves to its TypeScript source: tsx loads that
-// one module at start-up. The server's own code, and every echo agent it spawns, is dist/.
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 
 /** The built server running as a child process on port 0, for benchmarks. */
 export interface DistServer {
   url: string
+  /** The temp dir of its config, database and session workdirs (`sessions/`). */
+  dir: string
   pid: number
   /** Resident memory of the server process, in bytes (from /proc). */
   rss(): number
@@ -29,12 +27,13 @@ export async function startDistServer(config: Record<string, unknown> = {}): Pro
     ...(config.persistence as object),
   }
   writeFileSync(file, JSON.stringify({ port: 0, ...config, session, persistence }))
-  const child = spawn(process.execPath, ['--import', TSX, SERVE, file], {
+  const child = spawn(process.execPath, [SERVE, file], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await firstLine(child)
   return {
     url,
+    dir,
     pid: child.pid as number,
     rss: () => rssOf(child.pid as number),
     stop: () =>

@@ -8,7 +8,7 @@
 // BENCH_STREAMS (1000): SSE streams. BENCH_PIN=1: pin proxies and load to separate CPUs.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
-import { type Contender, startAgent, startChp, startNginx, startOurs } from './contenders.ts'
+import { type Contender, startChp, startNginx, startOurs } from './contenders.ts'
 import { GENERATOR, type LoadResult, load } from './load.ts'
 import { cpuMs, pinning, type Running, rssOf } from './processes.ts'
 import { openStreams } from './sse.ts'
@@ -17,7 +17,6 @@ import { printTable } from './stats.ts'
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000)
-const SESSION = randomUUID()
 
 /** One path to the agent's `GET /status`, and the process that does the work on it. */
 interface Target {
@@ -103,9 +102,9 @@ function printLoad(results: Measured[]): void {
   )
 }
 
-/** 1,000 streams through a fresh forwarder process, so its RSS is not the load runs' heap. */
-async function measureStreams(agentUrl: string): Promise<(string | number)[][]> {
-  const ours = await startOurs(agentUrl, SESSION)
+/** 1,000 streams through a fresh server process, so its RSS is not the load runs' heap. */
+async function measureStreams(): Promise<(string | number)[][]> {
+  const ours = await startOurs()
   try {
     return await streamThrough(ours)
   } finally {
@@ -143,14 +142,13 @@ async function streamThrough(ours: Contender): Promise<(string | number)[][]> {
 }
 
 async function run(processes: Running[]): Promise<void> {
-  const agent = await startAgent()
-  processes.push(agent)
-  const ours = await startOurs(agent.ready, SESSION)
-  const chp = await startChp(agent.ready, SESSION)
-  const nginx = await startNginx(agent.ready, SESSION)
+  const ours = await startOurs()
+  const { agent } = ours
+  const session = ours.base.split('/').at(-1) as string
+  const chp = await startChp(agent.ready, session)
+  const nginx = await startNginx(agent.ready, session)
   processes.push(ours, chp, ...(nginx ? [nginx] : []))
   if (!nginx) console.log('nginx not installed, skipped')
-  if (!ours.bundled) console.log('esbuild not found: ours runs through tsx (+~40 MiB RSS)')
 
   const targets: Target[] = [
     { name: 'direct (echo agent)', url: `${agent.ready}/status`, pid: agent.pid },
@@ -169,7 +167,7 @@ async function run(processes: Running[]): Promise<void> {
   printLoad(table)
 
   const [direct, mine, theirs, fast] = table
-  const streamRows = await measureStreams(agent.ready)
+  const streamRows = await measureStreams()
   console.log('\nGoals\n')
   printTable(
     ['measure', 'value', 'goal'],

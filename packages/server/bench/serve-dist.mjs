@@ -1,7 +1,11 @@
 // Runs the built server (dist/, what users install) in its own process for benchmarks, so its
-// memory is its own. Prints the URL on stdout, then stops gracefully on SIGTERM.
+// memory is its own and no TypeScript loader runs in it. Prints the URL on stdout, then stops
+// gracefully on SIGTERM.
 // Usage: node serve-dist.mjs <config.json>
-import { createLogger, loadConfig, startServer } from '../dist/index.js'
+import { register } from 'node:module'
+
+register('./dist-resolve.mjs', import.meta.url)
+const { createLogger, loadConfig, startServer } = await import('../dist/index.js')
 
 const { config } = loadConfig({ file: process.argv[2], env: process.env })
 const server = await startServer({ config, logger: createLogger({ destination: { write() {} } }) })
