@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Kysely, sql } from 'kysely'
-import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeWithPostgres, POSTGRES_URL } from '../../test/postgres.ts'
 import { describeApiKeyStoreContract } from '../auth/api-key-store.contract.ts'
 import {
   describeOAuthStoreContract,
@@ -15,27 +15,8 @@ import {
 import type { Database } from './database.ts'
 import { type OpenedStore, openStore, type PersistenceSettings } from './open.ts'
 
-const url =
-  process.env.AGENTAPI_PROXY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const unreachable = await probe(url)
-
-if (unreachable && process.env.CI) {
-  describe('PostgreSQL auth stores', () => {
-    it('reaches PostgreSQL (required in CI)', () => {
-      throw new Error(`PostgreSQL at ${redact(url)} is unreachable: ${unreachable}`)
-    })
-  })
-} else if (unreachable) {
-  console.warn(
-    `Skipping the PostgreSQL auth store tests: ${redact(url)} is unreachable (${unreachable}). ` +
-      'Start PostgreSQL or set AGENTAPI_PROXY_TEST_POSTGRES_URL; in CI this fails instead.',
-  )
-  describe.skip('PostgreSQL auth stores (unreachable)', () => {
-    it('runs the contracts', () => {})
-  })
-} else {
-  describePostgres()
-}
+const url = POSTGRES_URL
+await describeWithPostgres('PostgreSQL auth stores', describePostgres)
 
 function describePostgres(): void {
   const schema = `aap_test_${randomBytes(6).toString('hex')}`
@@ -130,19 +111,3 @@ function describePostgres(): void {
 }
 
 /** Why PostgreSQL cannot be reached, or null when it can. */
-async function probe(connectionString: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return null
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-function redact(connectionString: string): string {
-  return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
-}

@@ -3,35 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Kysely, sql } from 'kysely'
-import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeWithPostgres, POSTGRES_URL } from '../../test/postgres.ts'
 import type { Database } from './database.ts'
 import { type OpenedStore, openStore, type PersistenceSettings } from './open.ts'
 import { sampleRecord } from './sample-records.ts'
 import { describeSessionStoreContract } from './session-store.contract.ts'
 
-const url =
-  process.env.AGENTAPI_PROXY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const unreachable = await probe(url)
-
-if (unreachable && process.env.CI) {
-  describe('PostgreSQL store', () => {
-    it('reaches PostgreSQL (required in CI)', () => {
-      throw new Error(`PostgreSQL at ${redact(url)} is unreachable: ${unreachable}`)
-    })
-  })
-} else if (unreachable) {
-  console.warn(
-    `Skipping the PostgreSQL store tests: ${redact(url)} is unreachable (${unreachable}). ` +
-      'Start PostgreSQL or set AGENTAPI_PROXY_TEST_POSTGRES_URL; in CI this fails instead.',
-  )
-  describe.skip('PostgreSQL store (unreachable)', () => {
-    it('runs the contract', () => {})
-  })
-} else {
-  describePostgres()
-}
+const url = POSTGRES_URL
+await describeWithPostgres('PostgreSQL store', describePostgres)
 
 function describePostgres(): void {
   const schema = `aap_test_${randomBytes(6).toString('hex')}`
@@ -100,19 +81,3 @@ function describePostgres(): void {
 }
 
 /** Why PostgreSQL cannot be reached, or null when it can. */
-async function probe(connectionString: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 3000 })
-  try {
-    await client.connect()
-    await client.query('select 1')
-    return null
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error)
-  } finally {
-    await client.end().catch(() => {})
-  }
-}
-
-function redact(connectionString: string): string {
-  return connectionString.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
-}
