@@ -145,124 +145,37 @@ afterAll(async () => {
 // ada signs in through OAuth as a platform admin (acme/platform-admins → admin); octocat's
 // GitHub token maps to developer through acme/*; hubot is in no mapped team: the default role,
 // which may only list.
-const MATRIX: [string, string, Partial<Record<Caller, number>>][] = [
-  ['GET', '/health', { none: 200, alice: 200, expired: 200 }],
-  ['GET', '/auth/types', { none: 200 }],
-  [
-    'GET',
-    '/auth/status',
-    {
-      none: 401,
-      alice: 200,
-      bob: 200,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 200,
-      githubNoTeam: 200,
-    },
-  ],
-  [
-    'GET',
-    '/search',
-    {
-      none: 401,
-      alice: 200,
-      bob: 200,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 200,
-      githubNoTeam: 200,
-    },
-  ],
-  [
-    'GET',
-    '/sessions/{id}',
-    {
-      none: 401,
-      alice: 200,
-      bob: 404,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 404,
-      githubNoTeam: 404,
-    },
-  ],
-  [
-    'GET',
-    '/sessions/{id}/logs',
-    {
-      none: 401,
-      alice: 200,
-      bob: 404,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 404,
-      githubNoTeam: 403,
-    },
-  ],
-  [
-    'GET',
-    '/{id}/status',
-    {
-      none: 401,
-      alice: 200,
-      bob: 404,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 404,
-      githubNoTeam: 403,
-    },
-  ],
-  [
-    'GET',
-    '/{id}/messages',
-    {
-      none: 401,
-      alice: 200,
-      bob: 404,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 404,
-      githubNoTeam: 403,
-    },
-  ],
-  [
-    'GET',
-    '/api-keys',
-    {
-      none: 401,
-      alice: 200,
-      bob: 200,
-      admin: 200,
-      expired: 401,
-      revoked: 401,
-      oauth: 200,
-      github: 200,
-    },
-  ],
-  [
-    'DELETE',
-    '/sessions/{id}',
-    { none: 401, bob: 404, expired: 401, revoked: 401, github: 403, githubNoTeam: 403 },
-  ],
+// One column per caller, in this order; 0 marks a cell not worth a request.
+const COLUMNS: Caller[] = [
+  'none',
+  'alice',
+  'bob',
+  'admin',
+  'expired',
+  'revoked',
+  'oauth',
+  'github',
+  'githubNoTeam',
+]
+// biome-ignore format: a matrix reads best as one
+const MATRIX: [string, string, number[]][] = [
+  //                             none alice bob admin expired revoked oauth github noTeam
+  ['GET', '/health',             [200, 200,   0,   0, 200,   0,   0,   0,   0]],
+  ['GET', '/auth/types',         [200,   0,   0,   0,   0,   0,   0,   0,   0]],
+  ['GET', '/auth/status',        [401, 200, 200, 200, 401, 401, 200, 200, 200]],
+  ['GET', '/search',             [401, 200, 200, 200, 401, 401, 200, 200, 200]],
+  ['GET', '/sessions/{id}',      [401, 200, 404, 200, 401, 401, 200, 404, 404]],
+  ['GET', '/sessions/{id}/logs', [401, 200, 404, 200, 401, 401, 200, 404, 403]],
+  ['GET', '/{id}/status',        [401, 200, 404, 200, 401, 401, 200, 404, 403]],
+  ['GET', '/{id}/messages',      [401, 200, 404, 200, 401, 401, 200, 404, 403]],
+  ['GET', '/api-keys',           [401, 200, 200, 200, 401, 401, 200, 200,   0]],
+  ['DELETE', '/sessions/{id}',   [401,   0, 404,   0, 401, 401,   0, 403, 403]],
 ]
 
 describe('authorization matrix', () => {
-  const rows = MATRIX.flatMap(([method, path, expected]) =>
-    Object.entries(expected).map(
-      ([caller, status]) => [method, path, caller as Caller, status] as const,
+  const rows = MATRIX.flatMap(([method, path, statuses]) =>
+    COLUMNS.map((caller, i) => [method, path, caller, statuses[i] ?? 0] as const).filter(
+      ([, , , status]) => status !== 0,
     ),
   )
   it.each(rows)('%s %s as %s → %i', async (method, path, caller, status) => {
