@@ -39,6 +39,7 @@ export function user(userId: string, role = 'member'): Principal {
 
 export interface ServiceOverrides {
   agent?: AgentChoice
+  roleEnv?: (role: string) => Record<string, string> | undefined
   limits?: Partial<SessionLimits>
   startPort?: number
 }
@@ -77,6 +78,7 @@ export function useSessionServices() {
       },
       proxyEnv: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
       inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+      ...(overrides.roleEnv ? { roleEnv: overrides.roleEnv } : {}),
       logger: logs.logger,
     })
     services.push(service)

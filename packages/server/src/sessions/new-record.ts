@@ -6,6 +6,8 @@ import type { SessionRecord } from '../store/session-record.ts'
 export interface NewSession {
   sessionId: string
   userId: string
+  /** The role of whoever starts it. */
+  ownerRole: string | null
   request: StartSessionRequest
   agent: AgentChoice
   defaultAgentType: string
@@ -19,6 +21,7 @@ export function newSessionRecord(input: NewSession): SessionRecord {
   return {
     session_id: input.sessionId,
     user_id: input.userId,
+    owner_role: input.ownerRole,
     status: 'starting',
     agent_status: null,
     agent: agent.kind === 'custom' ? agent.description : agent.kind,

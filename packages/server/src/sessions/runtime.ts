@@ -119,12 +119,12 @@ export class SessionRuntime implements SessionDirectory {
   }
 
   /** Registers a session that is about to get an agent. */
-  track(record: SessionRecord, ownerRole: string | null = null): LiveSession {
+  track(record: SessionRecord): LiveSession {
     const now = Date.now()
     const live: LiveSession = {
       sessionId: record.session_id,
       ownerId: record.user_id,
-      ownerRole,
+      ownerRole: record.owner_role,
       status: 'starting',
       agentStatus: null,
       handle: null,

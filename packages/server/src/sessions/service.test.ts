@@ -174,6 +174,25 @@ describe('SessionService', () => {
     }
   })
 
+  it("gives the agent its owner's role env file, and keeps the role for a restart", async () => {
+    const { service, store } = newService({
+      agent: {
+        kind: 'custom',
+        command: ['bash', '-c', 'echo "role var is [$ROLE_VAR]"; exec sleep 600'],
+        description: 'print',
+      },
+      roleEnv: (role) => (role === 'developer' ? { ROLE_VAR: 'from developer.env' } : undefined),
+      limits: { startupTimeoutMs: 300 },
+    })
+    const { session_id } = await service.start(user('dora', 'developer'), {})
+    const failed = await eventually(async () => {
+      const s = await service.get(ANONYMOUS_ADMIN, session_id)
+      return s.status === 'failed' ? s : undefined
+    })
+    expect(failed.log_tail).toContain('role var is [from developer.env]')
+    expect((await store.get(session_id))?.owner_role).toBe('developer')
+  })
+
   it('refuses environment variables that hijack the agent, naming each', async () => {
     const { service } = newService()
     const error = await errorOf(

@@ -90,12 +90,14 @@ export class SessionService implements SessionDirectory {
     const record = newSessionRecord({
       sessionId: randomUUID(),
       userId,
+      // An admin starting a session for someone else does not know their role: none is applied.
+      ownerRole: userId === principal.user_id ? principal.role : null,
       request,
       agent: this.#options.agent,
       defaultAgentType: this.#options.defaultAgentType,
       startedAt: new Date(this.#lastStart),
     })
-    const live = this.#runtime.track(record, principal.role)
+    const live = this.#runtime.track(record)
     await this.#options.store.insert(record)
     live.launching = this.#runtime.launch(live, record)
     return toSession(record, live)

@@ -6,6 +6,7 @@
 export interface SessionsTable {
   session_id: string
   user_id: string
+  owner_role: string | null
   status: string
   agent_status: string | null
   agent: string

@@ -9,6 +9,7 @@ export function sampleRecord(overrides: Partial<SessionRecord> = {}): SessionRec
   return {
     session_id: randomUUID(),
     user_id: 'alice',
+    owner_role: 'developer',
     status: 'active',
     agent_status: 'stable',
     agent: 'echo',
@@ -35,6 +36,7 @@ export function sampleRecord(overrides: Partial<SessionRecord> = {}): SessionRec
 /** The same record with every nullable field null and every collection empty. */
 export function sparseRecord(overrides: Partial<SessionRecord> = {}): SessionRecord {
   return sampleRecord({
+    owner_role: null,
     agent_status: null,
     repository: null,
     tags: {},

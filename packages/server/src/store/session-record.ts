@@ -7,6 +7,8 @@ import type { AgentStatus, Environment, SessionStatus, Tags } from '@agentapi-pr
 export interface SessionRecord {
   session_id: string
   user_id: string
+  /** The owner's role when they started it: a restart gives the agent that role's env file. */
+  owner_role: string | null
   status: SessionStatus
   agent_status: AgentStatus
   /** What runs it, as people read it (`echo`, `agentapi`, or the configured command). */

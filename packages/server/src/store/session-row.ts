@@ -39,6 +39,7 @@ export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord 
   return {
     session_id: row.session_id,
     user_id: row.user_id,
+    owner_role: row.owner_role,
     status: row.status as SessionStatus,
     agent_status: row.agent_status as AgentStatus,
     agent: row.agent,

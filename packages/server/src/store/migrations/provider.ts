@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { Database, SqlDialectName } from '../database.ts'
 import { sessionsMigration } from './0001-sessions.ts'
 import { authMigration } from './0002-auth.ts'
+import { ownerRoleMigration } from './0003-session-owner-role.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -19,6 +20,7 @@ export class StaticMigrationProvider implements MigrationProvider {
     return {
       '0001_sessions': sessionsMigration(this.#dialect),
       '0002_auth': authMigration(this.#dialect),
+      '0003_session_owner_role': ownerRoleMigration(),
     }
   }
 }
