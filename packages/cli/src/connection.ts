@@ -21,6 +21,8 @@ export interface ConnectionOptions {
   url?: string | undefined
   /** `--api-key`, else `AGENTAPI_PROXY_API_KEY`. */
   apiKey?: string | undefined
+  /** `--api-key-header`, else `AGENTAPI_PROXY_API_KEY_HEADER`, else `X-API-Key`. */
+  apiKeyHeader?: string | undefined
   /** `--token`, else `AGENTAPI_PROXY_TOKEN`. */
   token?: string | undefined
   /** `--json`: print what the server answered instead of text. */
@@ -63,9 +65,11 @@ export function connect(
   }
   const apiKey = options.apiKey || env.AGENTAPI_PROXY_API_KEY || undefined
   const token = options.token || env.AGENTAPI_PROXY_TOKEN || undefined
+  const apiKeyHeader = options.apiKeyHeader || env.AGENTAPI_PROXY_API_KEY_HEADER || undefined
   const client = createClient({
     baseUrl: url,
     ...(apiKey ? { apiKey } : {}),
+    ...(apiKeyHeader ? { apiKeyHeader } : {}),
     ...(token ? { token } : {}),
     // One quick retry: a person is waiting, and an unreachable server should say so promptly.
     retry: { limit: 1 },

@@ -20,6 +20,12 @@ export const globalOptions = {
     valueHint: 'KEY',
     description: 'API key, sent as X-API-Key (env AGENTAPI_PROXY_API_KEY)',
   },
+  'api-key-header': {
+    type: 'string',
+    valueHint: 'NAME',
+    description:
+      "Header for --api-key, when the server's auth.static.header_name is not X-API-Key (env AGENTAPI_PROXY_API_KEY_HEADER)",
+  },
   token: {
     type: 'string',
     valueHint: 'TOKEN',
@@ -37,10 +43,17 @@ export const globalOptions = {
 export function connectionOf(args: {
   url?: string | undefined
   'api-key'?: string | undefined
+  'api-key-header'?: string | undefined
   token?: string | undefined
   json?: boolean | undefined
 }): ConnectionOptions {
-  return { url: args.url, apiKey: args['api-key'], token: args.token, json: args.json === true }
+  return {
+    url: args.url,
+    apiKey: args['api-key'],
+    apiKeyHeader: args['api-key-header'],
+    token: args.token,
+    json: args.json === true,
+  }
 }
 
 /**

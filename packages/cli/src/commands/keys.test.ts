@@ -93,3 +93,29 @@ describe('agentapi-proxy with auth on', () => {
     expect(bad.stderr).toMatch(/^error: --expires-at must be a date, not "soon"/)
   })
 })
+
+describe('agentapi-proxy against a server with its own API-key header', () => {
+  it('sends the key in the header that --api-key-header names', async () => {
+    const custom = await startProxy({
+      auth: { ...withAuth.auth, static: { ...withAuth.auth.static, header_name: 'X-Team-Key' } },
+    })
+    try {
+      const plain = await custom.cli(['list', '--api-key', ADMIN_KEY])
+      expect(plain.code).toBe(4)
+      const named = await custom.cli([
+        'list',
+        '--api-key',
+        ADMIN_KEY,
+        '--api-key-header',
+        'X-Team-Key',
+      ])
+      expect(named.code, named.stderr).toBe(0)
+      const fromEnv = await custom.cli(['list'], {
+        env: { AGENTAPI_PROXY_API_KEY: ADMIN_KEY, AGENTAPI_PROXY_API_KEY_HEADER: 'X-Team-Key' },
+      })
+      expect(fromEnv.code, fromEnv.stderr).toBe(0)
+    } finally {
+      await custom.close()
+    }
+  })
+})
