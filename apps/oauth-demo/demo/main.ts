@@ -14,6 +14,7 @@ try {
   stack = await startDemoStack({
     appPort: port('DEMO_APP_PORT', 5173),
     proxyPort: port('DEMO_PROXY_PORT', 8080),
+    githubPort: port('DEMO_GITHUB_PORT', 8787),
     github,
     // Slow enough to watch a reply grow, fast enough not to wait for it.
     echoDelayMs: Number(env.ECHO_AGENT_DELAY_MS ?? 300),
@@ -22,7 +23,7 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error)
   const hint = /EADDRINUSE|in use/i.test(message)
-    ? ' — pick other ports with DEMO_APP_PORT and DEMO_PROXY_PORT'
+    ? ' — pick other ports with DEMO_APP_PORT, DEMO_PROXY_PORT and DEMO_GITHUB_PORT'
     : ''
   process.stderr.write(`error: ${message}${hint}\n`)
   process.exit(1)

@@ -35,6 +35,8 @@ export interface DemoStackOptions {
   appPort: number
   /** The proxy's port; 0 picks a free one. */
   proxyPort: number
+  /** The fake GitHub's port; 0 (the default) picks a free one. */
+  githubPort?: number
   github?: GitHubApp | undefined
   /** `ECHO_AGENT_DELAY_MS` for the sessions' echo agents: how fast replies grow. */
   echoDelayMs: number
@@ -74,7 +76,9 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
     rmSync(dir, { recursive: true, force: true })
   }
   try {
-    const fake = options.github ? undefined : await startFakeGitHub(demoWorld())
+    const fake = options.github
+      ? undefined
+      : await startFakeGitHub({ ...demoWorld(), port: options.githubPort ?? 0 })
     if (fake) started.push(() => fake.close())
     // The proxy must know the app's callback URL before it starts, and the app where the proxy
     // listens: so the app's port is settled first.

@@ -29,6 +29,8 @@ export interface FakeGitHubOptions {
   strictApiVersion?: boolean
   /** The clock for code expiry and rate-limit windows (a fake clock in tests). */
   now?: () => number
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number
 }
 
 /** One request the fake served. */
@@ -88,7 +90,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const close = () =>
     new Promise<void>((resolve) => {

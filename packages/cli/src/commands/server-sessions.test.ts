@@ -38,21 +38,24 @@ describe('agentapi-proxy server with sessions', () => {
     const { stderr, exited } = watch(child)
     const [, url] = await stderr.waitFor(/listening\s+(http:\/\/\S+)/)
 
-    const ids: string[] = []
-    for (let i = 0; i < 3; i++) {
-      const res = await fetch(`${url}/start`, { method: 'POST' })
-      expect(res.status).toBe(201)
-      ids.push(((await res.json()) as { session_id: string }).session_id)
+    try {
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${url}/start`, { method: 'POST' })
+        expect(res.status).toBe(201)
+        ids.push(((await res.json()) as { session_id: string }).session_id)
+      }
+      for (const id of ids) {
+        await eventually(async () => {
+          const s = (await (await fetch(`${url}/sessions/${id}`)).json()) as { status: string }
+          return s.status === 'active' ? true : undefined
+        })
+      }
+      expect(agentGroupsUnder(workdirRoot)).toHaveLength(3)
+    } finally {
+      // Graceful stop, whatever happened above: a failed assertion must not leave agents behind.
+      child.kill('SIGTERM')
     }
-    for (const id of ids) {
-      await eventually(async () => {
-        const s = (await (await fetch(`${url}/sessions/${id}`)).json()) as { status: string }
-        return s.status === 'active' ? true : undefined
-      })
-    }
-    expect(agentGroupsUnder(workdirRoot)).toHaveLength(3)
-
-    child.kill('SIGTERM')
     expect((await exited).code).toBe(0)
     expect(agentGroupsUnder(workdirRoot)).toEqual([])
   })

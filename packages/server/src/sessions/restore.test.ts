@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { type ServerProcess, startServerProcess } from '../../test/server-process.ts'
 import { eventually, isAlive } from '../../test/sessions-fixture.ts'
 import { processesUnder } from '../provisioners/process-table.ts'
@@ -28,7 +28,22 @@ function setup(): Setup {
   return { configFile, workdirRoot }
 }
 
-const start = (s: Setup) => startServerProcess(s.configFile, { ECHO_AGENT_DELAY_MS: '20' })
+const running: ServerProcess[] = []
+// Whatever a test left running (a failed assertion skips its own stop) is stopped gracefully,
+// which stops its agents too.
+afterEach(async () => {
+  for (const server of running.splice(0)) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) continue
+    server.child.kill('SIGTERM')
+    await server.exited
+  }
+})
+
+async function start(s: Setup): Promise<ServerProcess> {
+  const server = await startServerProcess(s.configFile, { ECHO_AGENT_DELAY_MS: '20' })
+  running.push(server)
+  return server
+}
 
 async function startSessions(server: ServerProcess, count: number) {
   const sessions: { session_id: string; user_id: string; tags: Record<string, string> }[] = []
