@@ -79,4 +79,20 @@ console.log(JSON.stringify({ health, status: session.status, agent: session.agen
     expect(result).toMatchObject({ health: { status: 'ok' }, status: 'active', agent: 'echo' })
     expect(result.last.content).toContain('hello from npm')
   }, 120_000)
+
+  it('drives a session with the installed CLI: start, send, messages, delete', () => {
+    const cli = (...args: string[]) =>
+      execFileSync('npx', ['--no-install', 'agentapi-proxy', ...args, '--url', url], {
+        cwd: project,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    const session = JSON.parse(cli('start', '--tag', 'from=cli', '--json'))
+    expect(session).toMatchObject({ status: 'active', tags: { from: 'cli' } })
+    cli('send', session.session_id, 'hello from the installed cli', '--wait')
+    const { messages } = JSON.parse(cli('messages', session.session_id, '--json'))
+    expect(messages.at(-1).content).toContain('hello from the installed cli')
+    const deleted = JSON.parse(cli('delete', session.session_id, '--json'))
+    expect(deleted).toMatchObject({ status: 'terminated' })
+  }, 120_000)
 })
