@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { isWildcardAllowList } from './allow-list.ts'
 import { parseGoUrl } from './go-url.ts'
 
 /**
@@ -24,14 +25,7 @@ const ALLOWED_HEADERS = ['Accept', 'Authorization', 'Content-Type', 'X-CSRF-Toke
  * `['*']`. Throws with agentapi's message.
  */
 export function parseAllowedOrigins(input: readonly string[]): string[] {
-  if (input.length === 0) throw new Error('the list must not be empty')
-  if (input.includes('*')) return ['*']
-  for (const item of input) {
-    if (/\s/.test(item))
-      throw new Error(`'${item}' contains whitespace characters, which are not allowed`)
-    if (item.includes(','))
-      throw new Error(`'${item}' contains comma characters, which are not allowed`)
-  }
+  if (isWildcardAllowList(input)) return ['*']
   return input.map((item) => {
     const url = parseGoUrl(item.trim())
     if ('error' in url) throw new Error(`'${item}' is not a valid origin: ${url.error}`)

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import { isWildcardAllowList } from './allow-list.ts'
 import { goHostname, goPort, parseGoUrl } from './go-url.ts'
 
 /**
@@ -14,15 +15,7 @@ export const DEFAULT_ALLOWED_HOSTS: readonly string[] = ['localhost', '127.0.0.1
  * or `['*']`. Throws with agentapi's message (`'x' must not include a port`, …).
  */
 export function parseAllowedHosts(input: readonly string[]): string[] {
-  if (input.length === 0) throw new Error('the list must not be empty')
-  if (input.includes('*')) return ['*']
-  // Flags split on commas and the env var on spaces, so either inside an item is a user error.
-  for (const item of input) {
-    if (/\s/.test(item))
-      throw new Error(`'${item}' contains whitespace characters, which are not allowed`)
-    if (item.includes(','))
-      throw new Error(`'${item}' contains comma characters, which are not allowed`)
-  }
+  if (isWildcardAllowList(input)) return ['*']
   for (const item of input) {
     if (item.includes('http://') || item.includes('https://')) {
       throw new Error(`'${item}' must not include http:// or https://`)

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CorsPolicy } from './cors.ts'
 import {
   authenticateByToken,
+  closeAfterEach,
   FakeDirectory,
-  type Listening,
   listen,
   SESSION,
   send,
@@ -55,10 +55,7 @@ describe('CorsPolicy', () => {
 })
 
 describe('forwarder: CORS', () => {
-  const running: Listening[] = []
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((server) => server.close()))
-  })
+  const closeLater = closeAfterEach()
 
   async function setUp(allowedOrigins: string[]) {
     const seen: IncomingMessage[] = []
@@ -78,7 +75,8 @@ describe('forwarder: CORS', () => {
       authenticate: authenticateByToken,
       cors: { allowedOrigins },
     })
-    running.push(agent, proxy)
+    closeLater(agent)
+    closeLater(proxy)
     return { url: `${proxy.url}/${SESSION}/message`, seen }
   }
 

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { HostCheck } from '../echo-agent/host-check.ts'
 import {
   authenticateByToken,
+  closeAfterEach,
   echoRequest,
   FakeDirectory,
-  type Listening,
   listen,
   OTHER_SESSION,
   SESSION,
@@ -13,15 +13,11 @@ import {
   startProxy,
 } from './testbed.ts'
 
-type Proxy = Awaited<ReturnType<typeof startProxy>>
-const running: (Listening | Proxy)[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const closeLater = closeAfterEach()
 
 async function backend(handler: (req: IncomingMessage, res: ServerResponse) => void) {
   const server = await listen(handler)
-  running.push(server)
+  closeLater(server)
   return server
 }
 
@@ -32,7 +28,7 @@ async function proxyTo(
 ) {
   const directory = new FakeDirectory().set(SESSION, { url, ...target } as { url: string })
   const proxy = await startProxy({ directory, authenticate: authenticateByToken })
-  running.push(proxy)
+  closeLater(proxy)
   return proxy
 }
 
@@ -143,7 +139,7 @@ describe('forwarder: who may reach which session', () => {
         throw new Error('store is down: password=hunter2')
       },
     })
-    running.push(proxy)
+    closeLater(proxy)
     const res = await send(`${proxy.url}/${SESSION}/status`)
     expect(res.status).toBe(500)
     expect(res.body).not.toContain('hunter2')
@@ -156,7 +152,7 @@ describe('forwarder: headers', () => {
     const agent = await backend(echoRequest)
     const directory = new FakeDirectory().set(SESSION, { url: agent.url })
     const proxy = await startProxy({ directory, apiKeyHeader: 'X-Team-Key' })
-    running.push(proxy)
+    closeLater(proxy)
     const res = await send(`${proxy.url}/${SESSION}/status`, {
       headers: {
         authorization: 'Bearer secret-1',
@@ -284,7 +280,7 @@ describe('forwarder: an agent that is gone', () => {
     const agent = await backend(() => {})
     const directory = new FakeDirectory().set(SESSION, { url: agent.url })
     const proxy = await startProxy({ directory, timeouts: { headersMs: 100 } })
-    running.push(proxy)
+    closeLater(proxy)
     const res = await send(`${proxy.url}/${SESSION}/message`, { method: 'POST', body: '{}' })
     expect(res.status).toBe(502)
     expect(JSON.parse(res.body).detail).toContain('did not answer in time')

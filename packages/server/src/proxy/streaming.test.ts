@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { type ClientRequest, type IncomingMessage, request, type ServerResponse } from 'node:http'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ANONYMOUS_ADMIN } from '../auth/principal.ts'
 import {
+  closeAfterEach,
   FakeDirectory,
   FrameReader,
-  type Listening,
   listen,
   next,
   readAll,
@@ -15,11 +15,7 @@ import {
   startProxy,
 } from './testbed.ts'
 
-type Proxy = Awaited<ReturnType<typeof startProxy>>
-const running: (Listening | Proxy)[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()))
-})
+const closeLater = closeAfterEach()
 
 /** An agent whose `/events` streams only what the test emits, when it emits it. */
 async function eventAgent() {
@@ -42,7 +38,7 @@ async function eventAgent() {
     })
     joined.emit('joined', subscribers.size)
   })
-  running.push(agent)
+  closeLater(agent)
   const emit = (name: string, data: unknown) => {
     for (const res of subscribers) res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`)
   }
@@ -55,7 +51,7 @@ async function eventAgent() {
 async function proxyTo(url: string) {
   const directory = new FakeDirectory().set(SESSION, { url })
   const proxy = await startProxy({ directory })
-  running.push(proxy)
+  closeLater(proxy)
   return proxy
 }
 
@@ -172,7 +168,7 @@ async function uploadAgent() {
       res.end(JSON.stringify({ bytes, sha256: hash.digest('hex') }))
     })
   })
-  running.push(agent)
+  closeLater(agent)
   return { agent, progress }
 }
 
@@ -239,7 +235,7 @@ describe('forwarder: request bodies', () => {
       res.writeHead(413, { 'content-type': 'text/plain' })
       res.end('too big')
     })
-    running.push(agent)
+    closeLater(agent)
     const proxy = await proxyTo(agent.url)
     const { req, response } = open(`${proxy.url}/${SESSION}/upload`, {
       method: 'POST',
@@ -274,7 +270,7 @@ describe('forwarder: request bodies', () => {
       calls++
       res.end()
     })
-    running.push(agent)
+    closeLater(agent)
     const progress = new EventEmitter()
     let callerLeft: Promise<unknown> = Promise.resolve()
     const directory = new FakeDirectory().set(SESSION, { url: agent.url })
@@ -286,7 +282,7 @@ describe('forwarder: request bodies', () => {
         return ANONYMOUS_ADMIN
       },
     })
-    running.push(proxy)
+    closeLater(proxy)
     callerLeft = new Promise((resolve) => {
       proxy.server.once('connection', (socket) => socket.once('close', resolve))
     })
@@ -310,7 +306,7 @@ describe('forwarder: response bodies', () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
       res.end(data)
     })
-    running.push(agent)
+    closeLater(agent)
     const proxy = await proxyTo(agent.url)
     const { req, response } = open(`${proxy.url}/${SESSION}/download`)
     req.end()

@@ -11,12 +11,31 @@ import {
   type ServerResponse,
 } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { afterEach } from 'vitest'
 import { captureLogs } from '../../test/log-capture.ts'
 import { ANONYMOUS_ADMIN, type Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { ProxyTarget, SessionDirectory } from './directory.ts'
 import { createForwarder, type ForwarderOptions } from './forward.ts'
 import { createRequestListener, type RequestListener } from './listener.ts'
+
+/**
+ * Servers a test started, closed after each test whatever happened in it.
+ *
+ * @example
+ * const closeLater = closeAfterEach()
+ * const agent = closeLater(await listen(handler))
+ */
+export function closeAfterEach(): <T extends { close(): Promise<unknown> }>(server: T) => T {
+  const running: { close(): Promise<unknown> }[] = []
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((server) => server.close()))
+  })
+  return (server) => {
+    running.push(server)
+    return server
+  }
+}
 
 export const SESSION = '0b3c5d7e-1f2a-4b6c-8d9e-0a1b2c3d4e5f'
 export const OTHER_SESSION = '9f8e7d6c-5b4a-4c3d-9e2f-1a0b9c8d7e6f'
