@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
@@ -37,16 +37,9 @@ export function installInEmptyProject(tarballs: string[]): string {
   const project = mkdtempSync(join(tmpdir(), 'aap-consumer-'))
   execFileSync('npm', ['init', '-y'], { cwd: project, stdio: 'ignore' })
   execFileSync('npm', ['pkg', 'set', 'type=module'], { cwd: project, stdio: 'ignore' })
-  // better-sqlite3 compiles here: point node-gyp at Node's own headers, as `pnpm run bootstrap`
-  // does, rather than let it download them.
-  const prefix = dirname(dirname(process.execPath))
-  const nodedir = existsSync(join(prefix, 'include', 'node', 'node.h'))
-    ? { npm_config_nodedir: prefix }
-    : {}
   execFileSync('npm', ['install', '--no-audit', '--no-fund', ...tarballs], {
     cwd: project,
     stdio: 'inherit',
-    env: { ...process.env, ...nodedir },
   })
   return project
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
-import SQLite from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import SQLite from 'libsql'
 import pg from 'pg'
 import { MemoryApiKeyStore } from '../auth/api-key-store.ts'
 import type { AuthStores } from '../auth/from-config.ts'
