@@ -11,6 +11,10 @@ export default defineConfig({
   platform: 'node',
   dts: true,
   fixedExtension: false,
-  // The startup scripts sit beside the bundle, where provisioners/startup-scripts.ts looks.
-  copy: [{ from: 'src/provisioners/scripts/*.sh', to: 'dist/scripts' }],
+  // The startup scripts and the log writer sit beside the bundle, where
+  // provisioners/startup-scripts.ts looks.
+  copy: [
+    { from: 'src/provisioners/scripts/*.sh', to: 'dist/scripts' },
+    { from: 'src/provisioners/scripts/*.mjs', to: 'dist/scripts' },
+  ],
 })

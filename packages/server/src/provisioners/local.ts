@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
-import { tailLog, trimLog } from './log-file.ts'
+import { tailLog } from './log-file.ts'
 import { PortAllocator } from './ports.ts'
 import { processesUnder, readEntry } from './process-table.ts'
 import type {
@@ -12,7 +12,7 @@ import type {
   AgentSpec,
   Provisioner,
 } from './provisioner.ts'
-import { DEFAULT_SCRIPT, GITHUB_SCRIPT } from './startup-scripts.ts'
+import { DEFAULT_SCRIPT, GITHUB_SCRIPT, LOG_WRITER } from './startup-scripts.ts'
 
 /** Settings of the local provisioner, from the config's `start_port` and `session` section. */
 export interface LocalProvisionerOptions {
@@ -28,26 +28,31 @@ interface Running {
   exited: Promise<AgentExit>
 }
 
-const TRIM_EVERY_MS = 10_000
 // An adopted agent is not our child, so no 'exit' event tells us it ended: we look.
 const ADOPTED_POLL_MS = 500
+// After the agent exits, how long its log writer may take to write the agent's last words.
+const LOG_DRAIN_MS = 1000
+
+// Runs the startup script with stdout and stderr going through the log writer (a process
+// substitution: a blocking pipe, and the writer in the agent's process group). Arguments: node,
+// the writer, the log file, its cap, then the script and its arguments.
+const WITH_LOG_WRITER = 'exec > >(exec "$1" "$2" "$3" "$4") 2>&1; shift 4; exec bash "$@"'
 
 /**
  * Runs each agent as a child process: a port of its own, a private workdir, its own process
  * group (so a stop reaches everything it started), stdin closed (agentapi reads stdin to EOF
- * before it listens otherwise), and stdout/stderr appended to a size-capped log file.
+ * before it listens otherwise), and stdout/stderr written through a log writer that holds the
+ * log file under its cap at every write.
  */
 export class LocalProvisioner implements Provisioner {
   readonly #options: LocalProvisionerOptions
   readonly #ports: PortAllocator
   readonly #running = new Map<string, Running>()
-  readonly #trimTimer: NodeJS.Timeout
 
   constructor(options: LocalProvisionerOptions) {
     this.#options = { ...options, workdirRoot: resolve(options.workdirRoot) }
     this.#ports = new PortAllocator(options.startPort)
     mkdirSync(this.#logDir(), { recursive: true, mode: 0o700 })
-    this.#trimTimer = setInterval(() => this.#trimLogs(), TRIM_EVERY_MS).unref()
   }
 
   async start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentHandle> {
@@ -142,7 +147,6 @@ export class LocalProvisioner implements Provisioner {
   }
 
   async stopAll(graceMs: number): Promise<void> {
-    clearInterval(this.#trimTimer)
     await Promise.all([...this.#running.values()].map(({ handle }) => this.stop(handle, graceMs)))
   }
 
@@ -155,9 +159,10 @@ export class LocalProvisioner implements Provisioner {
   }
 
   #track(handle: AgentHandle, exited: Promise<AgentExit>, onExit: (exit: AgentExit) => void) {
-    const done = exited.then((exit) => {
+    const done = exited.then(async (exit) => {
       this.#running.delete(handle.sessionId)
       this.#ports.release(handle.port)
+      await groupEnded(handle.pid, LOG_DRAIN_MS)
       killGroup(handle.pid, 'SIGKILL') // anything the agent left behind in its group
       return exit
     })
@@ -174,9 +179,11 @@ export class LocalProvisioner implements Provisioner {
     const agent = spec.command.map((arg) => arg.replaceAll('{port}', String(port)))
     const script = spec.repository ? GITHUB_SCRIPT : (this.#options.startupScript ?? DEFAULT_SCRIPT)
     const args = [script, ...(spec.repository ? [spec.repository] : []), ...agent]
+    const writer = [process.execPath, LOG_WRITER, logPath, String(this.#options.logMaxBytes)]
+    // Until the writer runs, bash's own errors (a missing script) still reach the log.
     const log = openSync(logPath, 'a', 0o600)
     try {
-      const child = spawn('bash', args, {
+      const child = spawn('bash', ['-c', WITH_LOG_WRITER, 'agentapi-proxy', ...writer, ...args], {
         cwd: workdir,
         env: spec.env,
         detached: true,
@@ -191,12 +198,6 @@ export class LocalProvisioner implements Provisioner {
       closeSync(log)
     }
   }
-
-  #trimLogs(): void {
-    for (const { handle } of this.#running.values()) {
-      trimLog(handle.logPath, this.#options.logMaxBytes).catch(() => undefined)
-    }
-  }
 }
 
 function isRunning(pid: number): boolean {
@@ -205,6 +206,14 @@ function isRunning(pid: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/** Resolves once no process of the group is left, or after `waitMs`. */
+async function groupEnded(pgid: number, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs
+  while (isRunning(-pgid) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }
 

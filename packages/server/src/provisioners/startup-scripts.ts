@@ -9,3 +9,6 @@ export const DEFAULT_SCRIPT = fileURLToPath(new URL('agentapi_default.sh', SCRIP
 
 /** The embedded script that clones `repository` into the workdir, then starts the agent. */
 export const GITHUB_SCRIPT = fileURLToPath(new URL('agentapi_with_github.sh', SCRIPTS))
+
+/** The writer that keeps each agent's log under `session.log_max_bytes` as the agent writes. */
+export const LOG_WRITER = fileURLToPath(new URL('log-writer.mjs', SCRIPTS))
