@@ -67,7 +67,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
     await page.getByRole('button', { name: 'Start session' }).click()
     await page.getByRole('alert').filter({ hasText: 'LD_PRELOAD may not be set' }).waitFor()
 
-    await page.getByLabel('Environment').fill('GREETING=hello')
+    await page.getByLabel('Environment').fill('APP_GREETING=hello')
     await page.getByLabel('Tags').fill('team=demo, purpose=e2e')
     await page.getByLabel('First message').fill('Hello from the browser test')
     await page.getByRole('button', { name: 'Start session' }).click()

@@ -7,6 +7,7 @@ import type { AgentChoice } from '../src/provisioners/agent-command.ts'
 import { echoAgentCommand } from '../src/provisioners/agent-command.ts'
 import { LocalProvisioner } from '../src/provisioners/local.ts'
 import type { SessionLimits } from '../src/sessions/limits.ts'
+import type { RepositoryPolicy } from '../src/sessions/repository-policy.ts'
 import { SessionService } from '../src/sessions/service.ts'
 import { MemorySessionStore } from '../src/store/memory.ts'
 import { captureLogs } from './log-capture.ts'
@@ -42,6 +43,7 @@ export interface ServiceOverrides {
   roleEnv?: (role: string) => Record<string, string> | undefined
   limits?: Partial<SessionLimits>
   startPort?: number
+  repositoryPolicy?: RepositoryPolicy
 }
 
 /**
@@ -79,6 +81,7 @@ export function useSessionServices() {
       proxyEnv: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
       inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
       ...(overrides.roleEnv ? { roleEnv: overrides.roleEnv } : {}),
+      ...(overrides.repositoryPolicy ? { repositoryPolicy: overrides.repositoryPolicy } : {}),
       logger: logs.logger,
     })
     services.push(service)

@@ -46,20 +46,29 @@ export type Tags = z.infer<typeof TagsSchema>
 /** Matches a POSIX-portable environment variable name. */
 export const ENV_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/
 
+// A NUL cannot be passed to exec (Node's spawn error then quoted the value, a token, in the
+// session's error); other control characters than tab, LF and CR only hide text in logs.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const ENV_VALUE_PATTERN = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/
+
 /**
- * Extra environment for a session's agent. Names are checked here; which names are refused
- * (loader hijacks such as LD_PRELOAD) is the server's rule.
+ * Extra environment for a session's agent. Names and values are checked here; which names a
+ * request may set (an allowlist: model and GitHub tokens, `APP_*`, and what the admin adds) is
+ * the server's rule.
  *
  * @example
- * EnvironmentSchema.parse({ GITHUB_TOKEN: 'ghp_…', LOG_LEVEL: 'debug' })
+ * EnvironmentSchema.parse({ GITHUB_TOKEN: 'ghp_…', APP_LOG_LEVEL: 'debug' })
  */
 export const EnvironmentSchema = z
   .record(
     z.string().max(128).regex(ENV_KEY_PATTERN, 'Names match ^[A-Za-z_][A-Za-z0-9_]*$'),
-    z.string().max(32_768),
+    z
+      .string()
+      .max(32_768)
+      .regex(ENV_VALUE_PATTERN, 'Values may not contain NUL or control characters but tab, LF, CR'),
   )
   .refine((env) => Object.keys(env).length <= 128, 'At most 128 variables')
-  .meta({ description: 'Environment variables for the agent', example: { LOG_LEVEL: 'debug' } })
+  .meta({ description: 'Environment variables for the agent', example: { APP_LOG_LEVEL: 'debug' } })
 export type Environment = z.infer<typeof EnvironmentSchema>
 
 /** An RFC 3339 timestamp in UTC. */

@@ -56,11 +56,17 @@ export const StartSessionRequestSchema = z
       .min(1)
       .max(512)
       .regex(
-        /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+|(https?|ssh|git|file):\/\/\S+|git@[^\s:]+:\S+)$/,
+        // Nothing that starts with `-` (a git or ssh option); which URLs may be cloned (hosts,
+        // file://, no credentials) is the server's policy.
+        /^([A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+|(https?|ssh|git|file):\/\/\S+|git@[A-Za-z0-9][^\s:]*:\S+)$/,
         'Use owner/repo or a git URL',
       )
       .optional()
-      .meta({ description: 'Cloned into the workdir before the agent starts', example: 'o/r' }),
+      .meta({
+        description:
+          'Cloned into the workdir before the agent starts: owner/repo or an https/ssh URL of an allowed host, without credentials',
+        example: 'o/r',
+      }),
     agent: z
       .string()
       .min(1)

@@ -24,7 +24,7 @@ export function newSessionForm(options: NewSessionFormOptions): NewSessionForm {
   const environment = h('textarea', {
     name: 'environment',
     rows: 2,
-    placeholder: 'LOG_LEVEL=debug  (one per line)',
+    placeholder: 'APP_LOG_LEVEL=debug  (one per line)',
     spellcheck: false,
   })
   const tags = h('input', {

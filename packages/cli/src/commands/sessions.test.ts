@@ -39,7 +39,7 @@ describe('agentapi-proxy start', () => {
       'a=1',
       '--tag=b=x=y',
       '--env',
-      'GREETING=hi',
+      'APP_GREETING=hi',
       '--agent',
       'claude',
     ])

@@ -2,14 +2,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ENV_KEY_PATTERN } from '@agentapi-proxy/shared'
 import { ConfigError } from '../config/index.ts'
-import { refusedReason } from '../sessions/env.ts'
+import { alwaysRefusedReason } from '../sessions/env-policy.ts'
 
 /** Environment for sessions, per role name. */
 export type RoleEnv = (role: string) => Record<string, string> | undefined
 
 /**
  * Reads `<path>/<role>.env` files (KEY=VALUE lines, `#` comments, optional quotes) once at
- * start-up. The same names a request may not set are refused here too, at start-up, with the
+ * start-up. A role file is the admin's, so the request allowlist does not apply to it, but the
+ * names nobody may set (loader, shell, git, interpreter variables) are refused here too, with the
  * file and line named — a role file is configuration, and configuration errors stop the server.
  *
  * @example
@@ -45,7 +46,7 @@ function parseEnvFile(file: string): Record<string, string> {
       issues.push({ path: where, message: 'expected NAME=value' })
       continue
     }
-    const refused = refusedReason(name)
+    const refused = alwaysRefusedReason(name)
     if (refused) issues.push({ path: where, message: refused })
     else env[name] = unquote(match[2] ?? '')
   }

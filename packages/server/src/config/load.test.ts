@@ -120,6 +120,19 @@ describe('loadConfig', () => {
     )
   })
 
+  it('refuses an environment allow pattern that would re-open a loader or git variable', () => {
+    const allow = ['MY_*', 'LD_*', 'GIT_TEMPLATE_DIR', 'P*', 'bad-name']
+    const cwd = dirWith({ 'config.json': JSON.stringify({ session: { environment: { allow } } }) })
+    const issues = issuesOf(() => loadConfig({ cwd }))
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'session.environment.allow.1',
+      'session.environment.allow.2',
+      'session.environment.allow.3',
+      'session.environment.allow.4',
+    ])
+    expect(issues[2]?.message).toBe('P* overlaps PATH, which may never be set; list narrower names')
+  })
+
   it('explains a file that is missing or not JSON', () => {
     const cwd = dirWith({ 'broken.json': '{"port": 80,' })
     expect(() => loadConfig({ cwd, file: 'missing.json' })).toThrow(/file not found/)

@@ -1,5 +1,6 @@
 import { PermissionSchema, RoleSchema, UserIdSchema } from '@agentapi-proxy/shared'
 import { z } from 'zod'
+import { patternConflict } from '../sessions/env-policy.ts'
 import { DurationSchema } from './duration.ts'
 
 // Every object is strict: a misspelt key is an error that names it, not a silently ignored line.
@@ -73,6 +74,29 @@ const AgentSchema = z.strictObject({
     .describe('argv used to restart a suspended session in its workdir (e.g. with claude -c)'),
 })
 
+const AllowPatternSchema = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*\*?$/, 'Use NAME or PREFIX* (a trailing * only)')
+  .superRefine((pattern, ctx) => {
+    const conflict = patternConflict(pattern)
+    if (conflict) ctx.addIssue({ code: 'custom', message: conflict })
+  })
+
+const SessionEnvironmentSchema = z.strictObject({
+  allow: z
+    .array(AllowPatternSchema)
+    .default([])
+    .describe('names a request may set besides the defaults: NAME or PREFIX*'),
+})
+
+const SessionRepositorySchema = z.strictObject({
+  allowed_hosts: z
+    .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'A host name, without scheme or port'))
+    .optional()
+    .describe('hosts a repository URL may name; unset: the GitHub of auth.github.base_url'),
+  allow_local: z.boolean().default(false).describe('allow file:// repositories'),
+})
+
 const SessionLimitsSchema = z.strictObject({
   max_sessions: z.number().int().positive().default(100),
   max_sessions_per_user: z.number().int().positive().default(10),
@@ -92,6 +116,8 @@ const SessionLimitsSchema = z.strictObject({
   inherit_env: z
     .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
     .default(['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'HOME', 'USER']),
+  environment: SessionEnvironmentSchema.prefault({}),
+  repository: SessionRepositorySchema.prefault({}),
 })
 
 /**

@@ -194,10 +194,23 @@ export class LocalProvisioner implements Provisioner {
         child.once('error', reject)
       })
       return child
+    } catch (error) {
+      throw spawnFailure(error)
     } finally {
       closeSync(log)
     }
   }
+}
+
+/**
+ * The error of a failed spawn, without its message: Node quotes the offending argv or env entry
+ * (`options.env['GITHUB_TOKEN'] must be a string without null bytes. Received 'ghp_…'`), and this
+ * text ends up in the session's `error`, the logs and the store. Only the error code is kept.
+ */
+function spawnFailure(error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException | null)?.code
+  const why = typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) ? code : 'unknown error'
+  return new Error(`bash could not be spawned for the agent (${why})`)
 }
 
 function isRunning(pid: number): boolean {

@@ -53,7 +53,7 @@ describe('session routes', () => {
     expect(problem.errors).toEqual([
       {
         path: 'environment.NODE_OPTIONS',
-        message: 'NODE_OPTIONS may not be set: it changes which programs the agent runs',
+        message: 'NODE_OPTIONS may never be set: NODE_* variables change how programs load or run',
       },
     ])
   })

@@ -1,38 +1,31 @@
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { isSecretName, openEnvironment, sealEnvironment } from './environment.ts'
+import { openEnvironment, sealEnvironment } from './environment.ts'
 import { SecretBox } from './secret-box.ts'
-
-describe('isSecretName', () => {
-  it.each([
-    ['GITHUB_TOKEN', true],
-    ['openai_api_key', true],
-    ['Client_Secret', true],
-    ['DB_PASSWORD', true],
-    ['AWS_SHARED_CREDENTIALS_FILE', true],
-    ['LOG_LEVEL', false],
-    ['PATH', false],
-    ['DATABASE_URL', false],
-  ])('%s → %s', (name, expected) => {
-    expect(isSecretName(name)).toBe(expected)
-  })
-
-  it('adds extra names, matched whole and case-insensitively', () => {
-    expect(isSecretName('DATABASE_URL', ['database_url'])).toBe(true)
-    expect(isSecretName('DATABASE_URL_2', ['database_url'])).toBe(false)
-  })
-})
 
 describe('sealEnvironment and openEnvironment', () => {
   const box = new SecretBox(randomBytes(32))
 
-  it('seals only secret values and opens them back', () => {
-    const environment = { GITHUB_TOKEN: 'ghp_x', DSN: 'postgres://u:p@h/db', LOG_LEVEL: 'debug' }
-    const sealed = sealEnvironment(environment, box, ['DSN'])
-    expect(sealed.LOG_LEVEL).toBe('debug')
-    expect(sealed.GITHUB_TOKEN).toMatch(/^enc:v1:/)
-    expect(sealed.DSN).toMatch(/^enc:v1:/)
+  // Issue 19 item 14: a name-based guess left these in clear.
+  it('seals every value, whatever its name, and opens them back', () => {
+    const environment = {
+      DATABASE_URL: 'postgres://u:hunter2@h/db',
+      DB_PASSWD: 'hunter2',
+      PASS: 'p',
+      AUTH: 'a',
+      BEARER: 'b',
+      TLS_PEM: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----',
+      LOG_LEVEL: 'debug',
+      EMPTY: '',
+    }
+    const sealed = sealEnvironment(environment, box)
+    for (const value of Object.values(sealed)) expect(value).toMatch(/^enc:v1:/)
     expect(openEnvironment(sealed, box)).toStrictEqual(environment)
+  })
+
+  it('reads rows written when only secret-looking values were sealed', () => {
+    const old = { GITHUB_TOKEN: box.seal('ghp_x'), LOG_LEVEL: 'debug' }
+    expect(openEnvironment(old, box)).toStrictEqual({ GITHUB_TOKEN: 'ghp_x', LOG_LEVEL: 'debug' })
   })
 
   it('round-trips a plain value that happens to look sealed', () => {

@@ -5,5 +5,5 @@ export {
   loadEncryptionKey,
   parseEncryptionKey,
 } from './encryption-key.ts'
-export { isSecretName, openEnvironment, sealEnvironment } from './environment.ts'
+export { openEnvironment, sealEnvironment } from './environment.ts'
 export { isSealed, SEALED_PREFIX, SecretBox, SecretBoxError } from './secret-box.ts'

@@ -3,6 +3,8 @@ import type { Logger } from '../logger.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
 import type { Provisioner } from '../provisioners/provisioner.ts'
 import type { SessionStore } from '../store/session-store.ts'
+import { EnvironmentPolicy } from './env-policy.ts'
+import { githubWebUrl, RepositoryPolicy } from './repository-policy.ts'
 import { SessionService } from './service.ts'
 
 /** What the config does not say: the collaborators and the proxy's own environment. */
@@ -27,6 +29,12 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
     ...parts,
     defaultAgentType: config.agent.type,
     inheritEnv: session.inherit_env,
+    environmentPolicy: new EnvironmentPolicy(session.environment.allow),
+    repositoryPolicy: new RepositoryPolicy({
+      githubUrl: githubWebUrl(config.auth.github.base_url),
+      allowedHosts: session.repository.allowed_hosts,
+      allowLocal: session.repository.allow_local,
+    }),
     ...(config.agent.resume_command ? { resumeCommand: config.agent.resume_command } : {}),
     suspendOnShutdown: config.persistence.enabled,
     retentionMs: session.retention,

@@ -7,10 +7,12 @@ import type { SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { AgentClient } from './agent-client.ts'
 import { sessionEnvironment } from './env.ts'
+import type { EnvironmentPolicy } from './env-policy.ts'
 import { followAgent } from './follow.ts'
 import { launchAgent } from './launch.ts'
 import type { SessionLimits } from './limits.ts'
 import type { LiveSession } from './live-session.ts'
+import type { RepositoryPolicy } from './repository-policy.ts'
 import { SpawnSlots } from './spawn-slots.ts'
 
 /** What the runtime drives agents with. */
@@ -22,6 +24,10 @@ export interface RuntimeOptions {
   proxyEnv: Record<string, string | undefined>
   inheritEnv: readonly string[]
   roleEnv?: (role: string) => Record<string, string> | undefined
+  /** What a request may set; applied again to restored sessions. */
+  environmentPolicy?: EnvironmentPolicy | undefined
+  /** Turns a session's `repository` into the URL git clones (already checked at start). */
+  repositoryPolicy?: RepositoryPolicy | undefined
   resumeCommand?: readonly string[]
   logger: Logger
 }
@@ -114,8 +120,23 @@ export class SessionRuntime implements SessionDirectory {
       proxyEnv: this.#options.proxyEnv,
       inherit: this.#options.inheritEnv,
       roleEnv: role === null ? undefined : this.#options.roleEnv?.(role),
-      request: record.environment,
+      request: this.#admitted(record.environment),
     })
+  }
+
+  #cloneUrl(repository: string | null): string | null {
+    if (repository === null) return null
+    return this.#options.repositoryPolicy?.cloneUrl(repository) ?? repository
+  }
+
+  // A session restored from a row written under an older, wider policy keeps only what the
+  // current one admits: an upgrade must not restart an agent with GIT_TEMPLATE_DIR or SHELLOPTS.
+  #admitted(environment: Record<string, string>): Record<string, string> {
+    const policy = this.#options.environmentPolicy
+    if (!policy) return environment
+    return Object.fromEntries(
+      Object.entries(environment).filter(([name]) => policy.refusedReason(name) === null),
+    )
   }
 
   /** Registers a session that is about to get an agent. */
@@ -152,7 +173,7 @@ export class SessionRuntime implements SessionDirectory {
           sessionId: record.session_id,
           command: command.map((a) => a.replaceAll('{type}', record.agent_type)),
           env: this.#environment(record, live.ownerRole),
-          repository: resume ? null : record.repository,
+          repository: resume ? null : this.#cloneUrl(record.repository),
         },
         startupTimeoutMs: this.#options.limits.startupTimeoutMs,
         stopGraceMs: this.#options.limits.stopGraceMs,

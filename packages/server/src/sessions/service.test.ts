@@ -8,6 +8,8 @@ import { eventually, isAlive, user, useSessionServices } from '../../test/sessio
 import { ANONYMOUS_ADMIN } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { MemorySessionStore } from '../store/memory.ts'
+import { sparseRecord } from '../store/sample-records.ts'
+import { RepositoryPolicy } from './repository-policy.ts'
 
 const EXIT_AGENT = fileURLToPath(
   new URL('../../test/fixtures/agents/ready-then-exit.mjs', import.meta.url),
@@ -193,17 +195,40 @@ describe('SessionService', () => {
     expect((await store.get(session_id))?.owner_role).toBe('developer')
   })
 
+  it('restarts a session stored under an older policy without the names now refused', async () => {
+    const { service, store } = newService({
+      agent: {
+        kind: 'custom',
+        command: ['bash', '-c', 'echo "opts=[$GIT_TEMPLATE_DIR] app=[$APP_OK]"; exec sleep 600'],
+        description: 'print',
+      },
+      limits: { startupTimeoutMs: 300 },
+    })
+    const record = sparseRecord({
+      status: 'suspended',
+      environment: { GIT_TEMPLATE_DIR: '/tmp/elsewhere', APP_OK: 'yes' },
+    })
+    await store.insert(record)
+    expect((await service.restore()).restarted).toBe(1)
+    const failed = await eventually(async () => {
+      const s = await service.get(ANONYMOUS_ADMIN, record.session_id)
+      return s.status === 'failed' ? s : undefined
+    })
+    expect(failed.log_tail).toContain('opts=[] app=[yes]')
+  })
+
   it('refuses environment variables that hijack the agent, naming each', async () => {
     const { service } = newService()
     const error = await errorOf(
       service.start(alice, {
-        environment: { LD_PRELOAD: '/tmp/x.so', SAFE: '1', AGENTAPI_PORT: '1' },
+        environment: { LD_PRELOAD: '/tmp/x.so', APP_SAFE: '1', AGENTAPI_PORT: '1', SAFE: '1' },
       }),
     )
     expect(error.status).toBe(422)
     expect(error.errors?.map((e) => e.path)).toEqual([
       'environment.LD_PRELOAD',
       'environment.AGENTAPI_PORT',
+      'environment.SAFE',
     ])
   })
 
@@ -284,7 +309,11 @@ describe('SessionService', () => {
 
   it('clones a repository into the workdir before the agent starts, without storing the token', async () => {
     const origin = makeGitRepository()
-    const { service, workdirRoot } = newService()
+    const repositoryPolicy = new RepositoryPolicy({
+      githubUrl: 'https://github.com',
+      allowLocal: true,
+    })
+    const { service, workdirRoot } = newService({ repositoryPolicy })
     const { session_id } = await service.start(alice, {
       repository: `file://${origin}`,
       environment: { GITHUB_TOKEN: 'ghp_not_a_real_token_123' },

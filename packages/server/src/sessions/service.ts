@@ -16,9 +16,10 @@ import type { Provisioner } from '../provisioners/provisioner.ts'
 import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
-import { assertAllowedEnvironment } from './env.ts'
+import { EnvironmentPolicy } from './env-policy.ts'
 import { checkLimits, type SessionLimits } from './limits.ts'
 import { newSessionRecord } from './new-record.ts'
+import { RepositoryPolicy } from './repository-policy.ts'
 import { SessionRuntime } from './runtime.ts'
 import { toSession, toSummary } from './views.ts'
 
@@ -41,6 +42,10 @@ export interface SessionServiceOptions {
   inheritEnv: readonly string[]
   /** The role's env file contents, when role env files are on. */
   roleEnv?: (role: string) => Record<string, string> | undefined
+  /** Which names a request's environment may use; the defaults when unset. */
+  environmentPolicy?: EnvironmentPolicy
+  /** Which repositories may be cloned; GitHub over https/ssh, nothing local, when unset. */
+  repositoryPolicy?: RepositoryPolicy
   /** argv that restarts an agent in its workdir (e.g. `claude -c`); the start command if unset. */
   resumeCommand?: readonly string[]
   /** Keep sessions as `suspended` on shutdown, to be restored by the next start (persistence on). */
@@ -65,8 +70,13 @@ export class SessionService implements SessionDirectory {
   #lastStart = 0
 
   constructor(options: SessionServiceOptions) {
-    this.#options = options
-    this.#runtime = new SessionRuntime(options)
+    this.#options = {
+      ...options,
+      environmentPolicy: options.environmentPolicy ?? new EnvironmentPolicy(),
+      repositoryPolicy:
+        options.repositoryPolicy ?? new RepositoryPolicy({ githubUrl: 'https://github.com' }),
+    }
+    this.#runtime = new SessionRuntime(this.#options)
     const idle = options.limits.idleTimeoutMs
     this.#idleTimer =
       idle > 0 ? setInterval(() => this.#runtime.cullIdle(), Math.min(idle / 4, 30_000)) : null
@@ -83,7 +93,8 @@ export class SessionService implements SessionDirectory {
     if (userId !== principal.user_id && !isAdmin(principal)) {
       throw new AppError('forbidden', 'Only an admin may start a session for another user')
     }
-    assertAllowedEnvironment(request.environment ?? {})
+    this.#options.environmentPolicy?.assertAllowed(request.environment ?? {})
+    if (request.repository) this.#options.repositoryPolicy?.cloneUrl(request.repository)
     checkLimits(this.#runtime.all(), userId, this.#options.limits)
     // Start times are unique and increasing, so "newest first" is the order sessions were made.
     this.#lastStart = Math.max(Date.now(), this.#lastStart + 1)

@@ -41,8 +41,6 @@ export interface OpenStoreOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** Overrides `persistence.schema` (tests use a fresh one per run). */
   schema?: string
-  /** Environment variables to encrypt besides the secret-looking ones. */
-  secretNames?: readonly string[]
 }
 
 /** An open store and what to close when the server stops. */
@@ -99,7 +97,9 @@ export async function openStore(
     const box = new SecretBox(key.key)
     await verifyEncryptionKey(db, box)
     logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
-    const store = new SqlSessionStore(db, { box, secretNames: options.secretNames })
+    const store = new SqlSessionStore(db, { box })
+    const resealed = await store.sealPlaintextEnvironments()
+    if (resealed > 0) logger.info({ sessions: resealed }, 'sealed plaintext environment values')
     // One connection for everything: a sign-in and the sessions it starts live and are backed up
     // together, and GitHub's token is sealed with the same checked key as session secrets.
     const authStores: AuthStores = {

@@ -7,8 +7,6 @@ import type { SessionRecord } from './session-record.ts'
 /** How environment values are protected on their way to and from a row. */
 export interface RowSecrets {
   box?: SecretBox | undefined
-  /** Variables to seal besides those whose names look secret. */
-  secretNames?: readonly string[] | undefined
 }
 
 /**
@@ -63,5 +61,5 @@ export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord 
 }
 
 function seal(environment: Environment, secrets: RowSecrets): Environment {
-  return secrets.box ? sealEnvironment(environment, secrets.box, secrets.secretNames) : environment
+  return secrets.box ? sealEnvironment(environment, secrets.box) : environment
 }

@@ -4,6 +4,8 @@
 // store and its rows.
 import type { SessionStatus } from '@agentapi-proxy/shared'
 import { type Kysely, sql, type Transaction } from 'kysely'
+import { openEnvironment } from '../secrets/environment.ts'
+import { isSealed } from '../secrets/secret-box.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import type { Database } from './database.ts'
 import { ENDED_STATUSES, LIVE_STATUSES, type SessionRecord } from './session-record.ts'
@@ -30,7 +32,7 @@ export class SqlSessionStore implements SessionStore {
 
   constructor(db: Kysely<Database>, options: SqlSessionStoreOptions = {}) {
     this.#db = db
-    this.#secrets = { box: options.box, secretNames: options.secretNames }
+    this.#secrets = { box: options.box }
   }
 
   async insert(record: SessionRecord): Promise<void> {
@@ -174,6 +176,28 @@ export class SqlSessionStore implements SessionStore {
         .executeTakeFirst()
       return Number(result.numDeletedRows)
     })
+  }
+
+  /**
+   * Seals the plaintext environment values of rows written when only secret-looking names were
+   * sealed; returns how many rows changed. Run once at open: afterwards no value is in clear.
+   */
+  async sealPlaintextEnvironments(): Promise<number> {
+    const { box } = this.#secrets
+    if (!box) return 0
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .select(['session_id', 'environment'])
+      .execute()
+    let changed = 0
+    for (const row of rows) {
+      const stored: Record<string, string> = JSON.parse(row.environment)
+      if (Object.values(stored).every(isSealed)) continue
+      const environment = openEnvironment(stored, box)
+      await this.update(row.session_id, { environment })
+      changed++
+    }
+    return changed
   }
 
   async ping(): Promise<void> {

@@ -77,18 +77,57 @@ describe('openStore with SQLite', () => {
     await expect(stat(join(dir, 'db', 'agentapi-proxy.sqlite'))).resolves.toBeTruthy()
   })
 
-  it('keeps secret environment values out of the file, and reads them back in clear', async () => {
+  // Issue 19 item 14: on main PLAIN, DATABASE_URL, DB_PASSWD, BEARER, TLS_PEM are in the file.
+  it('keeps every environment value out of the file, and reads them back in clear', async () => {
     const dir = await mkdtemp(join(root, 'at-rest-'))
-    const secret = `ghp_secret_${randomBytes(12).toString('hex')}`
-    const plain = `visible_${randomBytes(6).toString('hex')}`
-    const record = sampleRecord({ environment: { GITHUB_TOKEN: secret, PLAIN: plain } })
+    const tag = randomBytes(8).toString('hex')
+    const environment = {
+      GITHUB_TOKEN: `ghp_secret_${tag}`,
+      PLAIN: `visible_${tag}`,
+      DATABASE_URL: `postgres://app:pw_${tag}@db/app`,
+      DB_PASSWD: `passwd_${tag}`,
+      BEARER: `bearer_${tag}`,
+      TLS_PEM: `-----BEGIN PRIVATE KEY-----\npem_${tag}\n-----END PRIVATE KEY-----`,
+    }
+    const record = sampleRecord({ environment })
     const handle = await openIn(dir)
     await handle.store.insert(record)
-    expect(await rawBytes(dir)).toContain(plain)
-    expect(await rawBytes(dir)).not.toContain(secret)
-    expect((await handle.store.get(record.session_id))?.environment.GITHUB_TOKEN).toBe(secret)
+    expect(await rawBytes(dir)).not.toContain(tag)
+    expect((await handle.store.get(record.session_id))?.environment).toStrictEqual(environment)
     await handle.close()
-    expect(await rawBytes(dir)).not.toContain(secret)
+    expect(await rawBytes(dir)).not.toContain(tag)
+  })
+
+  it('seals the plaintext values of rows written before, at the next open', async () => {
+    const dir = await mkdtemp(join(root, 'reseal-'))
+    const record = sampleRecord({ environment: { PLAIN: 'old-plain', GITHUB_TOKEN: 'ghp_old' } })
+    const first = await openIn(dir)
+    await first.store.insert(record)
+    if (!first.db) throw new Error('openStore gave no database for SQLite')
+    // What an older version wrote: the token sealed by name, PLAIN in clear.
+    const sealedToken = JSON.parse(
+      (await first.db.selectFrom('sessions').select('environment').executeTakeFirstOrThrow())
+        .environment,
+    ).GITHUB_TOKEN
+    const old = JSON.stringify({ PLAIN: 'old-plain', GITHUB_TOKEN: sealedToken })
+    await first.db.updateTable('sessions').set({ environment: old }).execute()
+    await first.close()
+
+    const second = await openIn(dir)
+    if (!second.db) throw new Error('openStore gave no database for SQLite')
+    const row = await second.db
+      .selectFrom('sessions')
+      .select('environment')
+      .executeTakeFirstOrThrow()
+    expect(Object.values(JSON.parse(row.environment))).toEqual([
+      expect.stringMatching(/^enc:v1:/),
+      expect.stringMatching(/^enc:v1:/),
+    ])
+    expect((await second.store.get(record.session_id))?.environment).toStrictEqual({
+      PLAIN: 'old-plain',
+      GITHUB_TOKEN: 'ghp_old',
+    })
+    await second.close()
   })
 
   it('generates a 0600 key file in a 0700 data directory and reuses it on the next start', async () => {

@@ -10,20 +10,32 @@ if [ "$#" -lt 2 ]; then
 fi
 repository="$1"
 shift
+# The proxy hands over a URL it has checked (allowed host, no credentials); owner/repo is for
+# running the script by hand. git may use exactly the protocol of that URL, so nothing the
+# repository says (a submodule, a redirect, ext::) reaches another transport or a local path.
+refuse() {
+  echo "agentapi_with_github.sh: refusing repository ${repository}" >&2
+  exit 64
+}
 case "$repository" in
-  *://* | git@*) url="$repository" ;;
-  *) url="${GITHUB_CLONE_BASE_URL:-https://github.com}/${repository}.git" ;;
+  -* | *::*) refuse ;;
+  https://*) url="$repository" protocol=https ;;
+  ssh://* | *@*:*) url="$repository" protocol=ssh ;;
+  file://*) url="$repository" protocol=file ;;
+  *://*) refuse ;;
+  *) url="https://github.com/${repository}.git" protocol=https ;;
 esac
+clone=(git -c protocol.allow=never -c "protocol.${protocol}.allow=always")
 
 # shellcheck disable=SC2016 # expanded by git's shell when the helper runs, not here
 helper='!f() { echo username=x-access-token; echo "password=${GITHUB_TOKEN}"; }; f'
 echo "agentapi-proxy: cloning ${repository}"
 if [ -n "${GITHUB_TOKEN:-}" ]; then
-  git -c credential.helper= -c "credential.helper=${helper}" clone --quiet -- "$url" .
+  "${clone[@]}" -c credential.helper= -c "credential.helper=${helper}" clone --quiet -- "$url" .
   git config credential.helper "$helper"
   export GH_TOKEN="${GH_TOKEN:-$GITHUB_TOKEN}"
 else
-  git clone --quiet -- "$url" .
+  "${clone[@]}" clone --quiet -- "$url" .
 fi
 git config user.name >/dev/null || git config user.name "${GIT_AUTHOR_NAME:-agentapi-proxy}"
 git config user.email >/dev/null || git config user.email "${GIT_AUTHOR_EMAIL:-agent@agentapi-proxy.invalid}"
