@@ -8,6 +8,7 @@ const BENCHMARKS = {
   sessions: 'packages/server/bench/sessions.ts',
   proxy: 'packages/server/bench/proxy.ts',
   search: 'packages/server/bench/search.ts',
+  connections: 'packages/server/bench/connections.ts',
 }
 const available = Object.keys(BENCHMARKS)
 const wanted = process.argv.slice(2)

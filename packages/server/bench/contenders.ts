@@ -31,6 +31,8 @@ export interface Ours extends Contender {
 export async function startOurs(): Promise<Ours> {
   const server = await startDistServer({
     session: { inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'] },
+    // The 1,000 SSE streams all come from 127.0.0.1.
+    server: { max_connections_per_ip: 0 },
   })
   try {
     const started = await fetch(`${server.url}/start`, { method: 'POST' })

@@ -6,6 +6,7 @@ import type { Auth } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import { AppError } from './errors.ts'
 import { corsMiddleware } from './http/cors.ts'
+import { closeUnreadBody } from './http/incoming.ts'
 import { principalMiddleware } from './http/principal.ts'
 import { notFound, onError } from './http/problem-response.ts'
 import { requestLog } from './http/request-log.ts'
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
       if (!result.success) throw validationError(result.error, result.target)
     },
   })
+  app.use(closeUnreadBody())
   app.use(requestId())
   app.use(requestLog(deps.logger))
   app.use(corsMiddleware(deps.config.cors.allowed_origins))

@@ -1,13 +1,15 @@
-import { createServer } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { authFromConfig } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
+import { ConnectionGuard } from './http/connection-guard.ts'
+import { answerClientError, refuseConnect } from './http/protocol-errors.ts'
 import type { Logger } from './logger.ts'
 import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
-import { createForwarder, createRequestListener } from './proxy/index.ts'
+import { createForwarder, createRequestListener, type RequestListener } from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { openStore } from './store/open.ts'
@@ -81,14 +83,19 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     apiKeyHeader: config.auth.static.header_name,
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
-  // the API to Hono. See DESIGN §4.
-  const server = createServer(
+  // the API to Hono.
+  const server = createListener(
+    config.server,
     createRequestListener({ forwarder, api: getRequestListener(app.fetch) }),
+    logger,
   )
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, () => {
       server.off('error', reject)
+      // After start-up an error (an accept failing for want of file descriptors) is no reason to
+      // stop serving the connections already open.
+      server.on('error', (error) => logger.error({ err: error }, 'listener error'))
       resolve()
     })
   })
@@ -110,6 +117,42 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       await opened.close()
     },
   }
+}
+
+/**
+ * The `node:http` server with the config's limits: Node's own timers close a connection that is
+ * slow to send its headers or its request, or idle after a response; none of them runs while a
+ * response is being written, so SSE streams stay open. The guard caps connections.
+ */
+function createListener(
+  limits: Config['server'],
+  listener: RequestListener,
+  logger: Logger,
+): Server {
+  const guard = new ConnectionGuard(
+    {
+      maxConnections: limits.max_connections,
+      maxConnectionsPerIp: limits.max_connections_per_ip,
+    },
+    logger,
+  )
+  const server = createServer(
+    {
+      headersTimeout: limits.headers_timeout,
+      requestTimeout: limits.request_timeout,
+      keepAliveTimeout: limits.keep_alive_timeout,
+      // The request listener answers a missing Host itself, as problem+json.
+      requireHostHeader: false,
+      // Node checks the two timeouts above on this interval (30 s by default, which would let a
+      // 10 s headers timeout run to 40 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, limits.headers_timeout / 4)),
+    },
+    guard.wrap(listener),
+  )
+  guard.attach(server)
+  server.on('clientError', answerClientError(logger))
+  server.on('connect', refuseConnect)
+  return server
 }
 
 function formatHost(host: string): string {

@@ -138,4 +138,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ cwd, file: 'missing.json' })).toThrow(/file not found/)
     expect(() => loadConfig({ cwd, file: 'broken.json' })).toThrow(/not valid JSON/)
   })
+
+  it('reads the listener limits under server, durations as elsewhere, and checks them', () => {
+    const defaults = loadConfig({ cwd: dirWith({}) }).config.server
+    expect(defaults).toEqual({
+      headers_timeout: 10_000,
+      request_timeout: 300_000,
+      keep_alive_timeout: 5_000,
+      max_connections: 4096,
+      max_connections_per_ip: 256,
+    })
+    const file = '{"server": {"keep_alive_timeout": 0}}'
+    expect(issuesOf(() => loadConfig({ cwd: dirWith({ 'config.json': file }) }))).toEqual([
+      { path: 'server.keep_alive_timeout', message: 'Must be more than 0' },
+    ])
+    const longer = '{"server": {"headers_timeout": "10m"}}'
+    expect(issuesOf(() => loadConfig({ cwd: dirWith({ 'config.json': longer }) }))).toEqual([
+      { path: 'server.headers_timeout', message: 'Must not be longer than request_timeout' },
+    ])
+  })
 })

@@ -120,12 +120,43 @@ const SessionLimitsSchema = z.strictObject({
   repository: SessionRepositorySchema.prefault({}),
 })
 
+// The listener's limits. A connection is idle while no request is in flight on it (before its
+// first request, between keep-alive requests): only idle connections time out, so an SSE stream
+// stays open as long as both ends want it (agentapi sends no heartbeats).
+const ServerLimitsSchema = z
+  .strictObject({
+    headers_timeout: DurationSchema.prefault(10)
+      .refine((ms) => ms > 0, 'Must be more than 0')
+      .describe('a new connection must send its request headers within this'),
+    request_timeout: DurationSchema.prefault('5m').describe(
+      'a whole request, body included, must arrive within this; 0: no limit',
+    ),
+    keep_alive_timeout: DurationSchema.prefault(5)
+      .refine((ms) => ms > 0, 'Must be more than 0')
+      .describe('an idle kept-alive connection is closed after this'),
+    max_connections: z.number().int().positive().default(4096),
+    max_connections_per_ip: z
+      .number()
+      .int()
+      .min(0)
+      .default(256)
+      .describe('0: no cap per client address'),
+  })
+  .refine(
+    (server) => server.request_timeout === 0 || server.headers_timeout <= server.request_timeout,
+    {
+      path: ['headers_timeout'],
+      message: 'Must not be longer than request_timeout',
+    },
+  )
+
 /**
  * The whole configuration file. Every field has a default, so `{}` (or no file) is valid.
  */
 export const ConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(8080),
+  server: ServerLimitsSchema.prefault({}),
   start_port: z.number().int().min(1024).max(65_000).default(9000),
   auth: AuthSchema.prefault({}),
   persistence: z

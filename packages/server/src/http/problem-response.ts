@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { AppError, codeForStatus } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import { clientGone } from './incoming.ts'
 
 /** Renders an {@link AppError} as problem+json for this request. */
 export function problemResponse(c: Context, error: AppError): Response {
@@ -17,7 +18,8 @@ export function problemResponse(c: Context, error: AppError): Response {
 
 /**
  * The one `onError`: AppErrors as they are, framework HTTP errors by their status, anything
- * else as `internal` — logged once with its stack, never shown to the caller.
+ * else as `internal` — logged once with its stack, never shown to the caller. A caller that
+ * disconnected mid-body is no error of ours: it is left to the request log's one line.
  */
 export function onError(logger: Logger): ErrorHandler {
   return (error, c) => {
@@ -28,6 +30,10 @@ export function onError(logger: Logger): ErrorHandler {
           ? 'Send the body as JSON (Content-Type: application/json)'
           : error.message
       return problemResponse(c, new AppError(codeForStatus(error.status), detail))
+    }
+    // Reading the body failed because the caller hung up: routine, and the request log says it.
+    if (clientGone(c)) {
+      return problemResponse(c, new AppError('bad_request', 'The client disconnected mid-request'))
     }
     logger.error({ err: error, req_id: c.get('requestId'), path: c.req.path }, 'unhandled error')
     return problemResponse(

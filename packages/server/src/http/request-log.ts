@@ -1,9 +1,11 @@
 import type { MiddlewareHandler } from 'hono'
 import type { Logger } from '../logger.ts'
+import { clientGone } from './incoming.ts'
 
 /**
  * One structured line per request: id, method, path (never the query: it may carry an OAuth
- * code), status and duration. Health probes log at debug so they do not drown the rest.
+ * code), status and duration. Health probes log at debug so they do not drown the rest; a
+ * request the caller abandoned mid-body says so.
  */
 export function requestLog(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
@@ -17,7 +19,8 @@ export function requestLog(logger: Logger): MiddlewareHandler {
       ms: Math.round((performance.now() - started) * 10) / 10,
     }
     const quiet = c.req.path === '/health' || c.req.path === '/ready'
-    if (quiet) logger.debug(line, 'request')
+    if (clientGone(c)) logger.info(line, 'request aborted by the client')
+    else if (quiet) logger.debug(line, 'request')
     else logger.info(line, 'request')
   }
 }

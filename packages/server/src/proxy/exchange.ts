@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { AppError } from '../errors.ts'
+import { hasBody } from '../http/unread-body.ts'
 import type { Logger } from '../logger.ts'
 import type { Backend, BackendPools } from './backends.ts'
 import type { CorsPolicy } from './cors.ts'
@@ -92,6 +93,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       protocol: 'encrypted' in req.socket ? 'https' : 'http',
     })
     const path = backend.basePath ? backend.basePath + rest : rest
+    // Passing no stream for a request without a body spares undici from waiting on one.
     const body = hasBody(req) ? req : null
     backend.pool.dispatch({ path, method: req.method ?? 'GET', headers, body }, this)
   }
@@ -202,14 +204,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (error) logger.warn({ ...line, path: this.#instance(), error }, 'agent request failed')
     else logger.debug({ ...line, path: this.#instance() }, 'proxied')
   }
-}
-
-// RFC 9112 §6.3: a request has a body only when it says so, with Content-Length or
-// Transfer-Encoding. Passing no stream otherwise spares undici from waiting on one.
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length']
-  if (length !== undefined) return length !== '0'
-  return req.headers['transfer-encoding'] !== undefined
 }
 
 function isEventStream(contentType: string | string[] | undefined): boolean {

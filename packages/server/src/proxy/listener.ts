@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { AppError } from '../errors.ts'
 import type { Forwarder } from './forward.ts'
+import { requestIdOf } from './headers.ts'
+import { sendProblem } from './problem.ts'
 
 /** A `node:http` request listener, such as Hono's `getRequestListener(app.fetch)`. */
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => unknown
@@ -28,7 +31,18 @@ const PREFIX_LENGTH = 37
 export function createRequestListener(options: RequestListenerOptions): RequestListener {
   const { forwarder, api } = options
   return (req, res) => {
-    const url = req.url ?? '/'
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host is a 400 (node:http's own check answers
+    // it without a body, so it is turned off in favour of this one); HTTP/1.0 too, as the API
+    // builds its URLs from Host.
+    if (req.headers.host === undefined) {
+      refuse(req, res, 'An HTTP/1.1 request needs a Host header')
+      return
+    }
+    const url = originForm(req)
+    if (url === undefined) {
+      refuseTarget(req, res)
+      return
+    }
     const session = sessionPath(url)
     if (session === undefined) {
       const handled = api(req, res)
@@ -38,6 +52,53 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     }
     forwarder.handle(req, res, session.id, session.rest)
   }
+}
+
+// RFC 9112 §3.2.2: absolute-form (`http://host/path`), which a client sends when it takes this
+// server for a forward proxy. The authority is checked for the characters of a host and port;
+// userinfo (`user:pw@`) has no place in a request target (RFC 9110 §4.2.4).
+const ABSOLUTE = /^https?:\/\/([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d{1,5})?(?=[/?]|$)/i
+
+/**
+ * The request target in origin-form (`/path?query`), which is what routing reads. An
+ * absolute-form target is routed by its path like origin-form — RFC 9112 §3.2.2 has a server
+ * accept it, with its authority replacing Host — so `GET http://host/<id>/status` reaches the
+ * session as `GET /<id>/status` does; the path is kept as sent (no dot-segment resolution), so
+ * both forms route the same bytes. `undefined` for `*` and for anything else.
+ */
+function originForm(req: IncomingMessage): string | undefined {
+  const url = req.url ?? '/'
+  if (url.charCodeAt(0) === 47 /* / */) return url
+  const match = ABSOLUTE.exec(url)
+  if (!match) return undefined
+  const rest = url.slice(match[0].length)
+  const origin = rest === '' ? '/' : rest.charCodeAt(0) === 63 /* ? */ ? `/${rest}` : rest
+  req.url = origin
+  req.headers.host = match[1] + (match[2] ?? '')
+  return origin
+}
+
+// `OPTIONS *` asks about the server as a whole (RFC 9110 §9.3.7); any other `*` or target that is
+// neither a path nor an http(s) URL is a client error.
+function refuseTarget(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === 'OPTIONS' && req.url === '*') {
+    res.writeHead(204, {
+      allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+      'x-request-id': requestIdOf(req.headers['x-request-id']),
+    })
+    res.end()
+    return
+  }
+  refuse(
+    req,
+    res,
+    'The request target must be a path (/…) or an http(s) URL; * is only for OPTIONS',
+  )
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, detail: string): void {
+  const requestId = requestIdOf(req.headers['x-request-id'])
+  sendProblem(res, new AppError('bad_request', detail), { requestId, instance: '/' })
 }
 
 function abandon(res: ServerResponse): void {
