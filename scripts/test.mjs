@@ -11,6 +11,8 @@ const steps = [
   ['lint', 'pnpm', ['exec', 'biome', 'check', '.']],
   ['typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
   ['build', 'pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
+  // The built packages as they would be published (publishConfig, `files`); warnings fail too.
+  ['publint', 'pnpm', ['-r', '--filter=./packages/*', 'exec', 'publint', '--strict']],
   [
     'vitest',
     'pnpm',

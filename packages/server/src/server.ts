@@ -83,7 +83,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     apiKeyHeader: config.auth.static.header_name,
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
-  // the API to Hono.
+  // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".
   const server = createListener(
     config.server,
     createRequestListener({ forwarder, api: getRequestListener(app.fetch) }),

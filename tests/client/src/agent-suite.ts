@@ -30,7 +30,7 @@ const isAgentText = (text: string) => (event: AgentEvent) =>
   event.type === 'message_update' && event.data.role === 'agent' && event.data.message === text
 
 /**
- * The agent methods' behaviour against a real echo agent (REFERENCE.md §13), through the proxy
+ * The agent methods' behaviour against a real echo agent (agentapi on the wire), through the proxy
  * that `target` puts before it.
  */
 export function agentBehaviour(target: () => AgentTarget) {

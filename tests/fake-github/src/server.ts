@@ -62,7 +62,7 @@ export interface FakeGitHub extends AsyncDisposable {
 /**
  * Starts a fake GitHub on 127.0.0.1 and a free port. It serves the OAuth web flow and the REST
  * API from one origin — REST both at the root (github.com layout) and under `/api/v3` (GHES) —
- * in GitHub's wire format (see the shared github/REFERENCE.md).
+ * in GitHub's wire format (the fields and statuses the proxy reads).
  *
  * @example
  * await using github = await startFakeGitHub({

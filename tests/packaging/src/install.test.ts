@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { installInEmptyProject, packAll } from './tarballs.ts'
+import { installInEmptyProject, PUBLISHED, packAll, readmeExamples } from './tarballs.ts'
 
 // From the tarballs, in a project that has never seen this repository: what `npm install
 // @agentapi-proxy/client agentapi-proxy` gives a user.
@@ -95,4 +95,38 @@ console.log(JSON.stringify({ health, status: session.status, agent: session.agen
     const deleted = JSON.parse(cli('delete', session.session_id, '--json'))
     expect(deleted).toMatchObject({ status: 'terminated' })
   }, 120_000)
+
+  // Reproduce: before each package had a README.md and LICENSE in `files`, npm showed no README
+  // and the tarballs carried no licence text; a README example that names a missing export fails.
+  it.each(PUBLISHED)(
+    '%s ships README.md and LICENSE, and its README examples run',
+    (name) => {
+      const dir = join(
+        project,
+        'node_modules',
+        name === 'cli' ? 'agentapi-proxy' : `@agentapi-proxy/${name}`,
+      )
+      expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License/)
+      const examples = readmeExamples(readFileSync(join(dir, 'README.md'), 'utf8'))
+      expect(examples.length).toBeGreaterThan(0)
+      for (const [index, { lang, code }] of examples.entries()) {
+        const file = join(project, `readme-${name}-${index}.${lang === 'js' ? 'mjs' : 'sh'}`)
+        writeFileSync(file, code)
+        const out = execFileSync(
+          lang === 'js' ? process.execPath : 'bash',
+          // -e: a failing command of a shell example fails the test, not only the last one.
+          lang === 'js' ? [file] : ['-e', file],
+          {
+            cwd: project,
+            encoding: 'utf8',
+            env: { ...process.env, AGENTAPI_PROXY_URL: url, ECHO_AGENT_DELAY_MS: '20' },
+            stdio: ['ignore', 'pipe', 'pipe'],
+            timeout: 60_000,
+          },
+        )
+        expect(out, code).not.toBe('')
+      }
+    },
+    180_000,
+  )
 })

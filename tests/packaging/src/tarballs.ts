@@ -43,3 +43,14 @@ export function installInEmptyProject(tarballs: string[]): string {
   })
   return project
 }
+
+/**
+ * The code blocks of a README that a user would paste and run: every `js` block, and every `sh`
+ * block that neither installs nor starts a server (the packaging test does both itself).
+ */
+export function readmeExamples(readme: string): { lang: 'js' | 'sh'; code: string }[] {
+  const blocks = [...readme.matchAll(/^```(js|sh)\n([\s\S]*?)^```$/gm)]
+  return blocks
+    .map(([, lang, code]) => ({ lang: lang as 'js' | 'sh', code: code ?? '' }))
+    .filter(({ lang, code }) => lang === 'js' || !/npm install|agentapi-proxy server/.test(code))
+}

@@ -1,7 +1,7 @@
 import type { EchoAgentOptions } from './options.ts'
 
 /**
- * `agentapi server`'s command line (REFERENCE.md §2), read the way cobra, pflag and viper read
+ * `agentapi server`'s command line, read the way cobra, pflag and viper read
  * it: long and short flags with `=value`, attached or separate values, `--` ending the flags,
  * `AGENTAPI_<FLAG>` variables (lists space-separated) under the flags. A leading `server` is
  * skipped so `server --port 9001 -- claude` works as it does for agentapi.

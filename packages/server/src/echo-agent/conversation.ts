@@ -4,7 +4,7 @@ import { replyUpdates } from './reply.ts'
 
 /**
  * The echo agent's one conversation: its messages and its `running`/`stable` status, moved
- * through the transitions agentapi shows for a PTY agent (REFERENCE.md §6, §13.2). No HTTP
+ * through the transitions agentapi shows for a PTY (terminal) agent. No HTTP
  * here; every change is reported through `onEvent` in the order agentapi emits it.
  */
 

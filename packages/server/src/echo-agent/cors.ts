@@ -3,7 +3,7 @@ import { isWildcardAllowList } from './allow-list.ts'
 import { parseGoUrl } from './go-url.ts'
 
 /**
- * CORS as agentapi configures go-chi/cors (REFERENCE.md §4.3). It never refuses a request: a
+ * CORS as agentapi configures go-chi/cors (`--allowed-origins`). It never refuses a request: a
  * disallowed origin only misses the CORS headers, and every preflight gets 200.
  */
 

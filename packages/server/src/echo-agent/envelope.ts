@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { goJson } from './go-json.ts'
 
 /**
- * huma's response envelope (REFERENCE.md §4.1): every JSON object body gets a leading `$schema`
+ * huma's response envelope, as agentapi answers: every JSON object body gets a leading `$schema`
  * key and a `Link: </schemas/X.json>; rel="describedBy"` header, and is written by a
  * `json.Encoder` with HTML escaping off, so it ends with a newline.
  */

@@ -53,7 +53,7 @@ describe('echo agent /events', () => {
     reader.close()
   })
 
-  it('streams one echo turn in the order of REFERENCE.md §13.5', async () => {
+  it('streams one echo turn in the order agentapi emits it', async () => {
     const agent = await start()
     await untilStable(agent)
     const reader = new EventStreamReader(`${agent.url}/events`)

@@ -4,7 +4,7 @@ import { goJson } from './go-json.ts'
 import { renderScreen } from './screen.ts'
 
 /**
- * Server-Sent Events as agentapi sends them (REFERENCE.md §5.5, §5.6, §13.3): `event:` and
+ * Server-Sent Events as agentapi sends them (`/events`, `/internal/screen`): `event:` and
  * `data:` lines only (no `id:`, no `retry:`, no heartbeats), data as compact JSON with Go's HTML
  * escaping, and on connect a replay of the current state before any live event.
  */

@@ -3,7 +3,7 @@ import { isWildcardAllowList } from './allow-list.ts'
 import { goHostname, goPort, parseGoUrl } from './go-url.ts'
 
 /**
- * agentapi's Host-header allow-list (REFERENCE.md §4.2): checked before CORS and routing on
+ * agentapi's Host-header allow-list (`--allowed-hosts`): checked before CORS and routing on
  * every request; a miss gets a plain-text 400 that names the allowed hosts.
  */
 

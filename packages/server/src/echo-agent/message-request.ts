@@ -3,7 +3,7 @@ import { type ErrorDetail, Problem } from './problems.ts'
 
 /**
  * The `POST /message` body, decoded and validated the way huma does it for agentapi's
- * `MessageRequestBody` (REFERENCE.md §4.4), with huma's exact messages, locations and statuses.
+ * `MessageRequestBody`, with huma's exact messages, locations and statuses.
  */
 
 /** `user` is recorded and answered; `raw` is keystrokes, never recorded. */

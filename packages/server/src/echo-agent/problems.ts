@@ -3,7 +3,7 @@ import { writeEnveloped } from './envelope.ts'
 import { goJson, goMapJson } from './go-json.ts'
 
 /**
- * huma's RFC 7807 errors as agentapi sends them (REFERENCE.md §4.4): `application/problem+json`
+ * huma's RFC 7807 errors as agentapi sends them: `application/problem+json`
  * with `$schema, title, status, detail, errors`; `type` and `instance` are empty and omitted.
  */
 

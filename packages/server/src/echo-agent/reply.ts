@@ -1,7 +1,7 @@
 /**
  * What the echo agent answers, and how the answer grows on screen. agentapi re-sends the whole
  * agent message on every change (never a delta), so a reply is a list of growing prefixes: first
- * `Echo: `, then the echoed text word group by word group (REFERENCE.md §13.5).
+ * `Echo: `, then the echoed text word group by word group, as agentapi streams an agent's reply.
  */
 
 const PREFIX = 'Echo: '

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { writeProblem } from './problems.ts'
 
 /**
- * chi's routing as agentapi uses it (REFERENCE.md §3): exact paths, an unknown path (even with
+ * chi's routing as agentapi uses it: exact paths, an unknown path (even with
  * a trailing slash) gets `404 page not found`, a known path with another method gets 405 with
  * `Allow` and an empty body. HEAD is not routed to GET.
  */

@@ -20,7 +20,7 @@ export interface ApiParts {
   lock: WriteLock
 }
 
-/** agentapi's routes (REFERENCE.md §3, §5): the API, the `/` redirect and the chat UI's place. */
+/** agentapi's complete route list: the API, the `/` redirect and the chat UI's place. */
 export function apiRoutes(parts: ApiParts): Map<string, Route> {
   const get = (handler: Handler): Route => ({ methods: { GET: handler } })
   const post = (handler: Handler): Route => ({ methods: { POST: handler } })

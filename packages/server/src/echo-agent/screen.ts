@@ -3,7 +3,7 @@ import type { AgentStatus, Message } from './conversation.ts'
 /**
  * The echo agent's terminal, as `GET /internal/screen` shows it: the conversation as it would
  * have scrolled by, with the `>` input prompt at the bottom whenever the agent waits for input
- * (the prompt a generic agent must show before agentapi calls it stable, REFERENCE.md §7).
+ * (the prompt a generic agent must show before agentapi calls it stable).
  */
 export function renderScreen(messages: readonly Message[], status: AgentStatus): string {
   const blocks = messages

@@ -26,7 +26,7 @@ export interface Settings {
 /** A start-up failure; agentapi prints it to stderr and exits 1. */
 export class SettingsError extends Error {}
 
-/** agentapi's e2e echo agent greets with this (REFERENCE.md §13.4). */
+/** The echo agent of agentapi's own end-to-end tests greets with this. */
 export const DEFAULT_GREETING =
   "Hello! I'm ready to help you. Please send me a message to echo back."
 

@@ -7,7 +7,7 @@ import { Problem } from './problems.ts'
 import { readBody } from './request-body.ts'
 
 /**
- * `POST /upload` storage (REFERENCE.md §5.4): one temp directory per server, created at start
+ * `POST /upload` storage, as agentapi keeps it: one temp directory per server, created at start
  * and removed at shutdown; each file lands in `<dir>/<first 16 hex of sha256>/<basename>`.
  */
 

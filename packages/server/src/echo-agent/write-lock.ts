@@ -1,5 +1,5 @@
 /**
- * agentapi's server-wide RWMutex (REFERENCE.md §5.1): every `POST /message` holds the write
+ * agentapi's server-wide RWMutex: every `POST /message` holds the write
  * lock for its whole duration, so POSTs run one at a time and `GET /status` / `GET /messages`
  * wait for an in-flight POST. `/events` never waits.
  */

@@ -7,7 +7,7 @@ import type { ProxyTarget, SessionDirectory } from './directory.ts'
 export type Authenticate = (headers: IncomingHttpHeaders) => Promise<Principal>
 
 // How long a client should wait before asking a starting session again: agentapi needs ≥2 s
-// of a quiet screen before it reports ready (REFERENCE.md §7).
+// of a quiet screen before it reports ready.
 const RETRY_AFTER_SECONDS = '2'
 
 /**

@@ -7,7 +7,7 @@ export interface ForwardTimeouts {
   /**
    * From sending a request to the agent's response headers. agentapi answers `POST /message`
    * only once the agent has started working (≈18 s in the worst case), and `GET /status` blocks
-   * behind it (REFERENCE.md §5.1, §5.3), so this is generous.
+   * behind it (agentapi's server-wide lock), so this is generous.
    */
   headersMs: number
   /**
@@ -33,7 +33,7 @@ export interface Backend {
   basePath: string
 }
 
-// agentapi's default --allowed-hosts (REFERENCE.md §4.2); any other name is presented as
+// agentapi's default --allowed-hosts; any other name is presented as
 // localhost, which the default list accepts too.
 const AGENTAPI_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]'])
 

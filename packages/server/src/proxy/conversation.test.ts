@@ -5,7 +5,7 @@ import { FakeDirectory, FrameReader, next, SESSION, send, startProxy } from './t
 
 /**
  * A whole agent conversation through the proxy, against the echo agent: an agentapi-compatible
- * server with agentapi's Host check, SSE framing and upload rules (REFERENCE.md §13).
+ * server with agentapi's Host check, SSE framing and upload rules.
  */
 describe('forwarder with the echo agent', () => {
   const cleanup: (() => Promise<void>)[] = []

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http'
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'
 // What a browser script may read besides the CORS-safelisted headers: agentapi's `Link`
-// (REFERENCE.md §4.3), and ours for retries and support requests.
+// (huma's `rel="describedBy"`), and ours for retries and support requests.
 const EXPOSED_HEADERS = 'Link, Retry-After, X-Request-Id'
 const MAX_AGE_SECONDS = '600'
 
@@ -13,7 +13,7 @@ const MAX_AGE_SECONDS = '600'
  * credentials: the wildcard is never combined with `Allow-Credentials` (the Fetch standard
  * forbids it, and echoing any origin with credentials would let every site act as the user).
  * A disallowed origin is still served — only the CORS headers are missing, so the browser keeps
- * the response from the page — as agentapi does (REFERENCE.md §4.3).
+ * the response from the page — as agentapi does.
  */
 export class CorsPolicy {
   #origins: ReadonlySet<string>

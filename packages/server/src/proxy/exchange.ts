@@ -35,7 +35,8 @@ type Controller = Dispatcher.DispatchController
 // One shared reason: aborting on disconnect is routine and must not allocate a stack trace.
 const CLIENT_GONE = Object.freeze(new Error('the caller disconnected'))
 
-// Slow, not gone: the agent is alive but busy (REFERENCE.md §5.1), so no one is told it exited.
+// Slow, not gone: the agent is alive but busy (agentapi answers one POST at a time), so no one is
+// told it exited.
 const TIMEOUTS: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 /** Why an agent request failed, which decides what the caller and the directory are told. */

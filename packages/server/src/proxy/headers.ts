@@ -23,7 +23,7 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
 
 // Replaced or consumed by the proxy rather than passed on. `expect`: Node's server already
 // answered any 100-continue, and undici refuses the header. `origin`: the proxy applies CORS
-// itself, so agentapi's own CORS (REFERENCE.md §4.3) must not see the browser's origin.
+// itself, so agentapi's own CORS (`--allowed-origins`) must not see the browser's origin.
 const REQUEST_REPLACED: ReadonlySet<string> = new Set([
   'host',
   'expect',

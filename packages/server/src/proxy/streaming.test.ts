@@ -23,7 +23,7 @@ async function eventAgent() {
   const joined = new EventEmitter()
   const agent = await listen((req, res) => {
     if (req.url !== '/events') return void res.writeHead(404).end()
-    // agentapi's SSE headers (REFERENCE.md §5.5).
+    // The headers agentapi's `/events` answers with.
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-store, must-revalidate',

@@ -27,7 +27,7 @@ const ATTEMPTS = 3
 const BIND_RACE = /address already in use|EADDRINUSE/i
 
 /**
- * Starts the agent and waits until agentapi answers `/status` (DESIGN §3: ready means that).
+ * Starts the agent and waits until agentapi answers `/status`: that is what ready means.
  * An agent that loses the race for its port is started again on another; one that exits, or
  * is not ready within the start-up timeout, is a failure with its exit code and last lines.
  */
