@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts'
 import type { Logger } from '../logger.ts'
-import type { AgentChoice } from '../provisioners/agent-command.ts'
+import { type AgentChoice, guardedCommand } from '../provisioners/agent-command.ts'
 import type { Provisioner } from '../provisioners/provisioner.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { SessionService } from './service.ts'
@@ -27,7 +27,10 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
     ...parts,
     defaultAgentType: config.agent.type,
     inheritEnv: session.inherit_env,
-    ...(config.agent.resume_command ? { resumeCommand: config.agent.resume_command } : {}),
+    // A resume command is an agentapi command line like any configured one: it gets the guard.
+    ...(config.agent.resume_command
+      ? { resumeCommand: guardedCommand(config.agent.resume_command) }
+      : {}),
     suspendOnShutdown: config.persistence.enabled,
     retentionMs: session.retention,
     limits: {
