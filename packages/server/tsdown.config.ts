@@ -6,6 +6,8 @@ export default defineConfig({
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
     'echo-agent': 'src/echo-agent/bin.ts',
+    // The guard in front of a real agentapi (see provisioners/agent-command.ts).
+    'agent-guard': 'src/agent-guard/bin.ts',
   },
   format: 'esm',
   platform: 'node',

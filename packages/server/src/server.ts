@@ -53,6 +53,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     startPort: config.start_port,
     workdirRoot: config.session.workdir_root,
     logMaxBytes: config.session.log_max_bytes,
+    agentHost: config.session.agent_host,
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
   const auth = await authFromConfig(config, { logger, stores: opened.authStores })

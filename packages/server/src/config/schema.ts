@@ -108,6 +108,11 @@ const SessionLimitsSchema = z.strictObject({
     'how long stopped and failed sessions stay searchable',
   ),
   workdir_root: z.string().min(1).default('data/sessions'),
+  agent_host: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('address agents listen on; loopback keeps them off the network'),
   log_max_bytes: z
     .number()
     .int()

@@ -1,3 +1,4 @@
+import { AGENT_HOST_ENV, AGENT_SECRET_ENV } from '../agent-guard/contract.ts'
 import { type EchoAgentCommand, parseEchoAgentArgs } from './command-line.ts'
 import type { EchoAgentLog } from './options.ts'
 import { startEchoAgent } from './server.ts'
@@ -40,7 +41,7 @@ export async function runEchoAgent(
   }
   const log: EchoAgentLog = (level, message, attributes) =>
     stdout.write(formatSlogLine(level, message, attributes))
-  const options = { ...command.options, log }
+  const options = { ...command.options, ...fromProxy(env), log }
   if (!options.initialPrompt && io.stdin !== undefined && !io.stdin.isTTY) {
     const prompt = await readAll(io.stdin)
     if (prompt.length > 0) {
@@ -56,6 +57,14 @@ export async function runEchoAgent(
   } finally {
     for (const signal of SIGNALS) process.off(signal, stop)
   }
+}
+
+// Not agentapi flags: what agentapi-proxy tells the agents it starts (agent-guard/contract.ts).
+// Without them the echo agent listens everywhere and checks nothing, exactly like agentapi.
+function fromProxy(env: NodeJS.ProcessEnv): { host?: string; secret?: string } {
+  const host = env[AGENT_HOST_ENV]
+  const secret = env[AGENT_SECRET_ENV]
+  return { ...(host ? { host } : {}), ...(secret ? { secret } : {}) }
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {

@@ -28,6 +28,10 @@ export type EchoAgentLog = (
 export interface EchoAgentOptions {
   /** `--port`: 3284 by default; 0 picks a free port (the real one is returned). */
   port?: number
+  /** Address to listen on (`AGENTAPI_PROXY_AGENT_HOST`); every interface, like agentapi, if unset. */
+  host?: string
+  /** When set, every request must carry it in `X-Agentapi-Proxy-Secret` (else 401). */
+  secret?: string
   /** `--type`: an agentapi agent type or alias; empty guesses it from `agentCommand[0]`. */
   type?: string
   /** The command after `--` (`['claude']`); only its first word matters, to guess the type. */

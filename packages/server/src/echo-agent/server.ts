@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { hasAgentSecret, refuseWithoutSecret } from '../agent-guard/contract.ts'
 import { Conversation } from './conversation.ts'
 import { Cors } from './cors.ts'
 import { EventHub } from './events.ts'
@@ -50,8 +51,8 @@ export async function startEchoAgent(options: EchoAgentOptions = {}): Promise<Ec
   })
   const hub = new EventHub(conversation, settings.agentType)
   const routes = apiRoutes({ settings, conversation, hub, uploads, lock: new WriteLock() })
-  const server = createServer(handler(settings, routes))
-  await listen(server, settings.port).catch(async (error: unknown) => {
+  const server = createServer(handler(settings, routes, options.secret))
+  await listen(server, settings.port, options.host).catch(async (error: unknown) => {
     await uploads.dispose()
     throw error
   })
@@ -78,26 +79,35 @@ export async function startEchoAgent(options: EchoAgentOptions = {}): Promise<Ec
   }
 }
 
-/** Host check, then CORS, then routing: agentapi's middleware order. */
-function handler(settings: Settings, routes: Routes) {
+/**
+ * The proxy's secret (when it set one), then agentapi's middleware order: Host check, CORS,
+ * routing. The secret comes first so a caller without it learns nothing, not even the hosts.
+ */
+function handler(settings: Settings, routes: Routes, secret: string | undefined) {
   const hostCheck = new HostCheck(settings.allowedHosts)
   const cors = new Cors(settings.allowedOrigins)
   return (req: IncomingMessage, res: ServerResponse) => {
+    if (secret !== undefined && !hasAgentSecret(req.headers, secret))
+      return refuseWithoutSecret(res)
     if (!hostCheck.allows(req.headers.host)) return hostCheck.reject(res)
     if (cors.handle(req, res)) return
     void dispatch(routes, req, res)
   }
 }
 
-function listen(server: Server, port: number): Promise<void> {
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const fail = (error: NodeJS.ErrnoException) => {
       const reason = BIND_ERRORS[error.code ?? ''] ?? error.message
-      reject(new Error(`failed to start server: listen tcp :${port}: ${reason}`, { cause: error }))
+      reject(
+        new Error(`failed to start server: listen tcp ${host ?? ''}:${port}: ${reason}`, {
+          cause: error,
+        }),
+      )
     }
     server.once('error', fail)
-    // No host: like agentapi's ":<port>", every interface.
-    server.listen(port, () => {
+    // No host: like agentapi's ":<port>", every interface. The proxy names loopback.
+    server.listen({ port, ...(host ? { host } : {}) }, () => {
       server.off('error', fail)
       resolve()
     })

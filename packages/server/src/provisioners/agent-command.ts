@@ -23,12 +23,13 @@ export interface AgentChoice {
  */
 export function resolveAgent(agent: Config['agent'], path: string | undefined): AgentChoice {
   if (agent.command) {
-    return { kind: 'custom', command: agent.command, description: agent.command.join(' ') }
+    const description = agent.command.join(' ')
+    return { kind: 'custom', command: guardedCommand(agent.command), description }
   }
   const agentapi = findExecutable('agentapi', path)
   if (agentapi) {
     const command = [agentapi, ...AGENTAPI_ARGS]
-    return { kind: 'agentapi', command, description: command.join(' ') }
+    return { kind: 'agentapi', command: guardedCommand(command), description: command.join(' ') }
   }
   return {
     kind: 'echo',
@@ -41,15 +42,33 @@ export function resolveAgent(agent: Config['agent'], path: string | undefined): 
 const AGENTAPI_ARGS = ['server', '--port', '{port}', '--type', '{type}', '--', '{type}']
 
 /**
+ * `command` behind the agent guard (agent-guard/bin.ts): agentapi has no auth and no bind
+ * flag, so the guard takes the session's port on the agent host and demands the session's
+ * secret, and the agent gets a port of the guard's choosing (`{port}` in `command`). The echo
+ * agent checks the secret itself and needs no guard.
+ *
+ * @example
+ * guardedCommand(['agentapi', 'server', '--port', '{port}']) // [node, …guard, '--port', '{port}', '--', 'agentapi', 'server', '--port', '{inner_port}']
+ */
+export function guardedCommand(command: readonly string[]): string[] {
+  const inner = command.map((arg) => arg.replaceAll('{port}', '{inner_port}'))
+  return [...ownEntry('agent-guard', '../agent-guard/bin.ts'), '--port', '{port}', '--', ...inner]
+}
+
+/**
  * How to run the built-in echo agent as its own process: the compiled entry in the published
  * package, or the TypeScript source through tsx when running from the repository.
  */
 export function echoAgentCommand(): string[] {
+  return ownEntry('echo-agent', '../echo-agent/bin.ts')
+}
+
+function ownEntry(bundle: string, source: string): string[] {
   const fromSource = import.meta.url.endsWith('.ts')
   if (!fromSource)
-    return [process.execPath, fileURLToPath(new URL('./echo-agent.js', import.meta.url))]
+    return [process.execPath, fileURLToPath(new URL(`./${bundle}.js`, import.meta.url))]
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-  const entry = fileURLToPath(new URL('../echo-agent/bin.ts', import.meta.url))
+  const entry = fileURLToPath(new URL(source, import.meta.url))
   return [process.execPath, '--import', tsx, entry]
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
+import { AGENT_HOST_ENV, AGENT_SECRET_ENV } from '../agent-guard/contract.ts'
 import { tailLog } from './log-file.ts'
 import { PortAllocator } from './ports.ts'
 import { processesUnder, readEntry } from './process-table.ts'
@@ -19,6 +20,8 @@ export interface LocalProvisionerOptions {
   startPort: number
   workdirRoot: string
   logMaxBytes: number
+  /** The address agents listen on (`session.agent_host`); 127.0.0.1 when absent. */
+  agentHost?: string
   /** Replaces the embedded default script (same arguments: the agent's command line). */
   startupScript?: string
 }
@@ -63,7 +66,7 @@ export class LocalProvisioner implements Provisioner {
       const logPath = this.#logPath(spec.sessionId)
       const child = await this.#spawn(spec, port, workdir, logPath)
       const pid = child.pid as number
-      const url = `http://127.0.0.1:${port}`
+      const url = this.#urlOf(port)
       const handle: AgentHandle = { sessionId: spec.sessionId, url, port, pid, workdir, logPath }
       const exited = new Promise<AgentExit>((resolve) => {
         child.once('exit', (code, signal) => resolve({ code, signal }))
@@ -84,7 +87,7 @@ export class LocalProvisioner implements Provisioner {
     const workdir = join(this.#options.workdirRoot, sessionId)
     if (!pid || !port || readEntry(pid)?.cwd !== workdir) return null
     this.#ports.claim(port)
-    const url = `http://127.0.0.1:${port}`
+    const url = this.#urlOf(port)
     const handle: AgentHandle = {
       sessionId,
       url,
@@ -150,6 +153,17 @@ export class LocalProvisioner implements Provisioner {
     await Promise.all([...this.#running.values()].map(({ handle }) => this.stop(handle, graceMs)))
   }
 
+  #agentHost(): string {
+    return this.#options.agentHost ?? '127.0.0.1'
+  }
+
+  // A wildcard address is listened on, not connected to: the proxy then uses loopback.
+  #urlOf(port: number): string {
+    const host = this.#agentHost()
+    if (host === '0.0.0.0' || host === '::' || host === '[::]') return `http://127.0.0.1:${port}`
+    return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`
+  }
+
   #logDir(): string {
     return join(this.#options.workdirRoot, '.logs')
   }
@@ -183,9 +197,12 @@ export class LocalProvisioner implements Provisioner {
     // Until the writer runs, bash's own errors (a missing script) still reach the log.
     const log = openSync(logPath, 'a', 0o600)
     try {
+      // Set last, so the session's own environment can never choose them.
+      const env: Record<string, string> = { ...spec.env, [AGENT_HOST_ENV]: this.#agentHost() }
+      if (spec.secret) env[AGENT_SECRET_ENV] = spec.secret
       const child = spawn('bash', ['-c', WITH_LOG_WRITER, 'agentapi-proxy', ...writer, ...args], {
         cwd: workdir,
-        env: spec.env,
+        env,
         detached: true,
         stdio: ['ignore', log, log],
       })

@@ -7,6 +7,8 @@ export interface AgentSpec {
   env: Record<string, string>
   /** `owner/repo` or a git URL to clone into the workdir first. */
   repository: string | null
+  /** What the agent demands of every request (agent-guard/contract.ts); absent: nothing. */
+  secret?: string | null
 }
 
 /** A running agent: where to reach it and what the provisioner needs to stop it again. */

@@ -11,8 +11,8 @@ export type Authenticate = (headers: IncomingHttpHeaders) => Promise<Principal>
 const RETRY_AFTER_SECONDS = '2'
 
 /**
- * Decides whether `principal` may talk to the session's agent now, and returns the agent's base
- * URL. Throws:
+ * Decides whether `principal` may talk to the session's agent now, and returns where the agent
+ * is and the secret it demands. Throws:
  * - `forbidden` (403) without the `session:access` permission — said before any lookup, so it
  *   tells nothing about the session;
  * - `session_not_found` (404) for an unknown session and equally for someone else's, so ids
@@ -20,23 +20,24 @@ const RETRY_AFTER_SECONDS = '2'
  * - `session_not_ready` (503, `Retry-After`) while it starts, or is being restored;
  * - `session_not_found` once it is stopping or stopped: it ended on purpose and will never
  *   answer again, which is what the proxy says once `DELETE` has removed it too;
- * - `agent_unavailable` (502) when it failed: the agent died under it, the same answer a caller
- *   gets when the agent dies mid-request, and a failure worth alerting on rather than a typo.
+ * - `agent_unavailable` (502) when it failed: the agent died under it (the detail says how, e.g.
+ *   killed by SIGKILL), the same answer a caller gets when the agent dies mid-request, and a
+ *   failure worth alerting on rather than a typo.
  *
  * @example
- * const baseUrl = admit(directory, principal, sessionId) // 'http://127.0.0.1:9003'
+ * const { url, secret } = admit(directory, principal, sessionId) // url: 'http://127.0.0.1:9003'
  */
 export function admit(
   directory: SessionDirectory,
   principal: Principal,
   sessionId: string,
-): string {
+): { url: string; secret: string | null } {
   if (!hasPermission(principal, 'session:access')) {
     throw new AppError('forbidden', 'Talking to a session needs the session:access permission')
   }
   const target = directory.lookup(sessionId)
   if (target === undefined || !canAccess(principal, target.ownerId)) throw notFound(sessionId)
-  return reachable(target, sessionId)
+  return { url: reachable(target, sessionId), secret: target.secret ?? null }
 }
 
 function reachable(target: ProxyTarget, sessionId: string): string {
@@ -54,7 +55,8 @@ function reachable(target: ProxyTarget, sessionId: string): string {
     case 'failed':
       throw new AppError(
         'agent_unavailable',
-        `The agent of session ${sessionId} exited; GET /sessions/${sessionId} shows why`,
+        `${target.reason ?? 'The agent exited'}: session ${sessionId} has no agent any more; ` +
+          `GET /sessions/${sessionId} shows its last output`,
       )
   }
 }

@@ -6,6 +6,10 @@ export interface ProxyTarget {
   url: string | null
   ownerId: string
   status: SessionStatus
+  /** Sent to the agent in `X-Agentapi-Proxy-Secret` on every request; absent: none. */
+  secret?: string | null
+  /** Why a `failed` session's agent is gone, e.g. `The agent was killed by SIGKILL`. */
+  reason?: string | null
 }
 
 /**

@@ -79,8 +79,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.#caller = caller
   }
 
-  /** Sends the request to the agent at `baseUrl`; the response is written as it arrives. */
-  start(baseUrl: string): void {
+  /**
+   * Sends the request to the agent at `baseUrl`, with the session's `secret`; the response is
+   * written as it arrives.
+   */
+  start(baseUrl: string, secret: string | null = null): void {
     const { req, res, rest, requestId } = this.#caller
     const backend: Backend = this.#context.pools.get(baseUrl)
     this.#baseUrl = baseUrl
@@ -92,6 +95,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       requestId,
       remoteAddress: req.socket.remoteAddress,
       protocol: 'encrypted' in req.socket ? 'https' : 'http',
+      agentSecret: secret,
     })
     const path = backend.basePath ? backend.basePath + rest : rest
     // Passing no stream for a request without a body spares undici from waiting on one.

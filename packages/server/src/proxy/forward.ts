@@ -88,11 +88,11 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
 
 function forward(context: ExchangeContext, caller: Caller, principal: Principal): void {
   try {
-    const baseUrl = admit(context.directory, principal, caller.sessionId)
+    const agent = admit(context.directory, principal, caller.sessionId)
     // The caller may have left while we authenticated: no agent request for nobody.
     if (caller.res.destroyed) return
     context.directory.touch(caller.sessionId)
-    new Exchange(context, caller).start(baseUrl)
+    new Exchange(context, caller).start(agent.url, agent.secret)
   } catch (error) {
     refuse(context, caller, error)
   }

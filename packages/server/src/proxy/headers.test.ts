@@ -26,6 +26,21 @@ function upstream(headers: IncomingHttpHeaders) {
 }
 
 describe('upstreamRequestHeaders', () => {
+  it("replaces an agent secret the caller sends with the session's own", () => {
+    const sent = pairs(
+      upstreamRequestHeaders({ 'x-agentapi-proxy-secret': 'guessed' }, CREDENTIALS, {
+        ...CONTEXT,
+        agentSecret: 'the-real-one',
+      }),
+    )
+    expect(sent.filter(([name]) => name === 'x-agentapi-proxy-secret')).toEqual([
+      ['x-agentapi-proxy-secret', 'the-real-one'],
+    ])
+    expect(upstream({ 'x-agentapi-proxy-secret': 'guessed' }).map(([name]) => name)).not.toContain(
+      'x-agentapi-proxy-secret',
+    )
+  })
+
   it("drops the caller's credentials, hop-by-hop headers and those named in Connection", () => {
     const sent = upstream({
       host: 'proxy.example',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
+import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 
 /**
  * Header rules at the proxy boundary, in both directions. Both builders return the flat
@@ -32,6 +33,8 @@ const REQUEST_REPLACED: ReadonlySet<string> = new Set([
   'x-forwarded-proto',
   'x-forwarded-host',
   'x-request-id',
+  // Only the proxy speaks for the session to its agent: a caller's copy is never passed on.
+  AGENT_SECRET_HEADER,
 ])
 
 /** What {@link upstreamRequestHeaders} adds to the caller's headers. */
@@ -43,12 +46,15 @@ export interface UpstreamContext {
   remoteAddress: string | undefined
   /** `https` when the caller reached this server over TLS. */
   protocol: 'http' | 'https'
+  /** The session's agent secret (agent-guard/contract.ts), sent on every request; null: none. */
+  agentSecret?: string | null
 }
 
 /**
  * The headers to send to a session's agentapi: the caller's, minus hop-by-hop headers, minus
  * the caller's credentials (`dropped`: lower-case names such as `authorization`, the API-key
- * header and `cookie`), with `Host` rewritten and `X-Forwarded-*` and `X-Request-Id` set.
+ * header and `cookie`) and any agent secret it sent, with `Host` rewritten, `X-Forwarded-*` and
+ * `X-Request-Id` set, and the session's own agent secret added.
  *
  * @example
  * upstreamRequestHeaders(req.headers, new Set(['authorization']), context)
@@ -69,6 +75,7 @@ export function upstreamRequestHeaders(
     else for (const item of value) out.push(name, item)
   }
   out.push('host', context.host, 'x-request-id', context.requestId)
+  if (context.agentSecret) out.push(AGENT_SECRET_HEADER, context.agentSecret)
   out.push('x-forwarded-proto', context.protocol)
   if (headers.host) out.push('x-forwarded-host', headers.host)
   const forwardedFor = forwardedChain(headers['x-forwarded-for'], context.remoteAddress)

@@ -1,4 +1,5 @@
 import type { AgentStatus } from '@agentapi-proxy/shared'
+import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 
 /** One server-sent event from agentapi's `/events`. */
 export interface AgentEvent {
@@ -8,19 +9,25 @@ export interface AgentEvent {
 
 /**
  * The few agentapi calls the session service makes itself (readiness, the first message, and
- * following `/events`). It talks to 127.0.0.1, whose Host agentapi's default check accepts.
+ * following `/events`). It talks to 127.0.0.1, whose Host agentapi's default check accepts,
+ * with the session's secret, which the agent demands of every request.
  */
 export class AgentClient {
   readonly #url: string
+  readonly #headers: Record<string, string>
 
-  constructor(url: string) {
+  constructor(url: string, secret: string | null) {
     this.#url = url
+    this.#headers = secret ? { [AGENT_SECRET_HEADER]: secret } : {}
   }
 
   /** `GET /status` → the agent's status, or null while it does not answer. */
   async status(signal?: AbortSignal): Promise<AgentStatus> {
     try {
-      const res = await fetch(`${this.#url}/status`, { signal: signal ?? null })
+      const res = await fetch(`${this.#url}/status`, {
+        headers: this.#headers,
+        signal: signal ?? null,
+      })
       if (!res.ok) return null
       const body = (await res.json()) as { status?: string }
       return body.status === 'running' || body.status === 'stable' ? body.status : null
@@ -33,7 +40,7 @@ export class AgentClient {
   async sendUserMessage(content: string): Promise<void> {
     const res = await fetch(`${this.#url}/message`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { ...this.#headers, 'Content-Type': 'application/json' },
       body: JSON.stringify({ content, type: 'user' }),
     })
     if (!res.ok) {
@@ -45,7 +52,7 @@ export class AgentClient {
   /** Follows `/events` until the stream ends or `signal` aborts; yields each event. */
   async *events(signal: AbortSignal): AsyncGenerator<AgentEvent> {
     const res = await fetch(`${this.#url}/events`, {
-      headers: { Accept: 'text/event-stream' },
+      headers: { ...this.#headers, Accept: 'text/event-stream' },
       signal,
     })
     if (!res.ok || !res.body) throw new Error(`agentapi /events answered ${res.status}`)

@@ -20,7 +20,7 @@ export async function followAgent(live: LiveSession, callbacks: FollowCallbacks,
   const { signal } = live.abort
   const url = live.handle?.url
   if (!url) return
-  const client = new AgentClient(url)
+  const client = new AgentClient(url, live.secret)
   while (!signal.aborted && live.status === 'active') {
     try {
       for await (const event of client.events(signal)) {

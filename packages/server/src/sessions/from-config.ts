@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts'
 import type { Logger } from '../logger.ts'
-import type { AgentChoice } from '../provisioners/agent-command.ts'
+import { type AgentChoice, guardedCommand } from '../provisioners/agent-command.ts'
 import type { Provisioner } from '../provisioners/provisioner.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
@@ -35,7 +35,10 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
       allowedHosts: session.repository.allowed_hosts,
       allowLocal: session.repository.allow_local,
     }),
-    ...(config.agent.resume_command ? { resumeCommand: config.agent.resume_command } : {}),
+    // A resume command is an agentapi command line like any configured one: it gets the guard.
+    ...(config.agent.resume_command
+      ? { resumeCommand: guardedCommand(config.agent.resume_command) }
+      : {}),
     suspendOnShutdown: config.persistence.enabled,
     retentionMs: session.retention,
     limits: {

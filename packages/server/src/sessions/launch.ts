@@ -43,7 +43,7 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
     const handle = await input.provisioner.start(input.spec, (exit) => onExit(exit))
     input.live.handle = handle
     await input.onHandle(handle)
-    const result = await waitReady(handle, exited, deadline, signal)
+    const result = await waitReady(handle, input.spec, exited, deadline, signal)
     if (result === 'ready') return { kind: 'ready', exited }
     if (result === 'aborted' || result === 'timeout') {
       await input.provisioner.stop(handle, result === 'aborted' ? input.stopGraceMs : 0)
@@ -60,13 +60,17 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
     const { lines } = await input.provisioner.logs(handle.logPath, 20)
     if (attempt < ATTEMPTS && lines.some((line) => BIND_RACE.test(line))) continue
     const code = result.code ?? null
-    const error = `The agent exited during start-up with code ${code ?? `signal ${result.signal}`}`
+    const error =
+      code === null && result.signal
+        ? `The agent was killed by ${result.signal} during start-up`
+        : `The agent exited during start-up with code ${code ?? 'unknown'}`
     return { kind: 'failed', exitCode: code, error, logTail: lines }
   }
 }
 
 async function waitReady(
   handle: AgentHandle,
+  spec: AgentSpec,
   exited: Promise<AgentExit>,
   deadline: number,
   signal: AbortSignal,
@@ -75,7 +79,7 @@ async function waitReady(
   exited.then((e) => {
     exit = e
   })
-  const client = new AgentClient(handle.url)
+  const client = new AgentClient(handle.url, spec.secret ?? null)
   while (Date.now() < deadline) {
     if (signal.aborted) return 'aborted'
     if (exit) return exit

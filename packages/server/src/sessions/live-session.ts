@@ -13,6 +13,8 @@ export interface LiveSession {
   status: SessionStatus
   agentStatus: AgentStatus
   handle: AgentHandle | null
+  /** What the agent demands of every request; null for an agent started without one. */
+  secret: string | null
   /** Aborted when the session is stopped: ends its start-up and its event follower. */
   abort: AbortController
   /** Milliseconds since the epoch of the last proxied request. */

@@ -1,4 +1,5 @@
 import type { StartSessionRequest } from '@agentapi-proxy/shared'
+import { newAgentSecret } from '../agent-guard/contract.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 
@@ -32,6 +33,7 @@ export function newSessionRecord(input: NewSession): SessionRecord {
     initial_message: request.message ?? null,
     initial_message_sent: false,
     port: null,
+    agent_secret: newAgentSecret(),
     pid: null,
     workdir: null,
     log_path: null,

@@ -1,3 +1,4 @@
+import { newAgentSecret } from '../agent-guard/contract.ts'
 import { formatDuration } from '../config/duration.ts'
 import type { Logger } from '../logger.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
@@ -6,6 +7,7 @@ import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { AgentClient } from './agent-client.ts'
+import { describeExit, EndedSessions } from './ended-sessions.ts'
 import { sessionEnvironment } from './env.ts'
 import type { EnvironmentPolicy } from './env-policy.ts'
 import { followAgent } from './follow.ts'
@@ -43,6 +45,7 @@ export class SessionRuntime implements SessionDirectory {
   readonly #options: RuntimeOptions
   readonly #live = new Map<string, LiveSession>()
   readonly #slots: SpawnSlots
+  readonly #ended = new EndedSessions()
 
   constructor(options: RuntimeOptions) {
     this.#options = options
@@ -61,8 +64,19 @@ export class SessionRuntime implements SessionDirectory {
 
   lookup(sessionId: string): ProxyTarget | undefined {
     const live = this.#live.get(sessionId)
-    if (!live) return undefined
-    return { url: live.handle?.url ?? null, ownerId: live.ownerId, status: live.status }
+    if (!live) return this.#ended.lookup(sessionId)
+    const { ownerId, status, secret } = live
+    return { url: live.handle?.url ?? null, ownerId, status, secret }
+  }
+
+  /** Remembers a session that failed in an earlier run, so the proxy path still says why. */
+  rememberFailed(record: SessionRecord): void {
+    this.#ended.remember(record.session_id, record.user_id, record.error ?? 'The agent exited')
+  }
+
+  /** Forgets a session that is deleted: its id then answers like any unknown one. */
+  forget(sessionId: string): void {
+    this.#ended.forget(sessionId)
   }
 
   touch(sessionId: string): void {
@@ -103,7 +117,10 @@ export class SessionRuntime implements SessionDirectory {
     )
     // Ours and running is not enough: it must also still answer as an agentapi.
     const answers =
-      handle && (await new AgentClient(handle.url).status(AbortSignal.timeout(2_000))) !== null
+      handle &&
+      (await new AgentClient(handle.url, record.agent_secret).status(
+        AbortSignal.timeout(2_000),
+      )) !== null
     if (!handle || !answers) {
       if (handle) await provisioner.stop(handle, 0)
       this.#live.delete(record.session_id)
@@ -149,6 +166,7 @@ export class SessionRuntime implements SessionDirectory {
       status: 'starting',
       agentStatus: null,
       handle: null,
+      secret: record.agent_secret,
       abort: new AbortController(),
       lastActivity: now,
       lastActivitySaved: now,
@@ -156,6 +174,7 @@ export class SessionRuntime implements SessionDirectory {
       stopping: null,
     }
     this.#live.set(record.session_id, live)
+    this.#ended.forget(record.session_id)
     return live
   }
 
@@ -166,6 +185,8 @@ export class SessionRuntime implements SessionDirectory {
       if (live.abort.signal.aborted) return
       // A restart resumes in the workdir it had: the repository is already there.
       const command = (resume && this.#options.resumeCommand) || this.#options.agent.command
+      // Rows from before agent secrets get one at their next start.
+      live.secret ??= newAgentSecret()
       const outcome = await launchAgent({
         live,
         provisioner: this.#options.provisioner,
@@ -174,12 +195,14 @@ export class SessionRuntime implements SessionDirectory {
           command: command.map((a) => a.replaceAll('{type}', record.agent_type)),
           env: this.#environment(record, live.ownerRole),
           repository: resume ? null : this.#cloneUrl(record.repository),
+          secret: live.secret,
         },
         startupTimeoutMs: this.#options.limits.startupTimeoutMs,
         stopGraceMs: this.#options.limits.stopGraceMs,
         onHandle: (h) =>
           this.save(h.sessionId, {
             port: h.port,
+            agent_secret: live.secret,
             pid: h.pid,
             workdir: h.workdir,
             log_path: h.logPath,
@@ -200,10 +223,10 @@ export class SessionRuntime implements SessionDirectory {
     }
   }
 
-  async #activate(live: LiveSession, exited: Promise<{ code: number | null }>) {
+  async #activate(live: LiveSession, exited: Promise<AgentExit>) {
     live.status = 'active'
     await this.save(live.sessionId, { status: 'active', agent_status: live.agentStatus })
-    exited.then((exit) => this.#onAgentExit(live, exit.code))
+    exited.then((exit) => this.#onAgentExit(live, exit))
     const record = await this.#options.store.get(live.sessionId)
     let pending = record && !record.initial_message_sent ? record.initial_message : null
     void followAgent(
@@ -225,20 +248,16 @@ export class SessionRuntime implements SessionDirectory {
     )
   }
 
-  async #onAgentExit(live: LiveSession, code: number | null) {
+  async #onAgentExit(live: LiveSession, exit: AgentExit) {
     if (live.status !== 'active') return // a stop in progress owns the outcome
     const tail = live.handle ? await this.#options.provisioner.logs(live.handle.logPath, 20) : null
-    await this.#fail(
-      live,
-      code,
-      `The agent exited by itself with code ${code ?? 'unknown'}`,
-      tail?.lines ?? [],
-    )
+    await this.#fail(live, exit.code, describeExit(exit), tail?.lines ?? [])
   }
 
   async #fail(live: LiveSession, exitCode: number | null, error: string, logTail: string[]) {
     live.abort.abort()
     this.#live.delete(live.sessionId)
+    this.#ended.remember(live.sessionId, live.ownerId, error)
     this.#options.logger.warn(
       { session_id: live.sessionId, exit_code: exitCode, error },
       'session failed',

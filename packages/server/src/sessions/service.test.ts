@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { eventually, isAlive, user, useSessionServices } from '../../test/sessions-fixture.ts'
+import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 import { ANONYMOUS_ADMIN } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { MemorySessionStore } from '../store/memory.ts'
@@ -16,6 +17,12 @@ const EXIT_AGENT = fileURLToPath(
 )
 const alice = user('alice')
 const bob = user('bob')
+
+async function secretOf(store: MemorySessionStore, sessionId: string): Promise<string> {
+  const secret = (await store.get(sessionId))?.agent_secret
+  if (!secret) throw new Error(`session ${sessionId} has no agent secret`)
+  return secret
+}
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {
   try {
@@ -46,14 +53,17 @@ describe('SessionService', () => {
     })
     expect(active.port).toBeGreaterThan(0)
     const agent = `http://127.0.0.1:${active.port}`
+    const secret = await secretOf(store, started.session_id)
     const sent = await fetch(`${agent}/message`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', [AGENT_SECRET_HEADER]: secret },
       body: JSON.stringify({ content: 'ping', type: 'user' }),
     })
     expect(sent.status).toBe(200)
     const reply = await eventually(async () => {
-      const { messages } = (await (await fetch(`${agent}/messages`)).json()) as {
+      const { messages } = (await (
+        await fetch(`${agent}/messages`, { headers: { [AGENT_SECRET_HEADER]: secret } })
+      ).json()) as {
         messages: { role: string; content: string }[]
       }
       const last = messages.at(-1)
@@ -72,13 +82,14 @@ describe('SessionService', () => {
   })
 
   it('sends the first message once the agent is stable', async () => {
-    const { service } = newService()
+    const { service, store } = newService()
     const { session_id } = await service.start(alice, { message: 'hello from the start' })
     const port = await eventually(
       async () => (await service.get(alice, session_id)).port ?? undefined,
     )
+    const headers = { [AGENT_SECRET_HEADER]: await secretOf(store, session_id) }
     const messages = await eventually(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/messages`).catch(() => null)
+      const res = await fetch(`http://127.0.0.1:${port}/messages`, { headers }).catch(() => null)
       const body = (await res?.json()) as
         | { messages: { role: string; content: string }[] }
         | undefined

@@ -150,6 +150,7 @@ export class SessionService implements SessionDirectory {
   async delete(principal: Principal, sessionId: string): Promise<DeleteSessionResponse> {
     const record = await this.#visible(principal, sessionId)
     await this.#runtime.stop(sessionId, 'stopped', null)
+    this.#runtime.forget(sessionId)
     if (record.workdir) {
       await this.#options.provisioner.remove({ sessionId, workdir: record.workdir })
     }
@@ -214,6 +215,8 @@ export class SessionService implements SessionDirectory {
       live.launching = this.#runtime.launch(live, record, true)
     }
     const pruned = await this.prune()
+    for (const failed of await store.listWithStatus(['failed']))
+      this.#runtime.rememberFailed(failed)
     return { adopted, restarted: restarts.length, reaped: reaped.length, pruned }
   }
 

@@ -19,6 +19,8 @@ export interface SessionsTable {
   initial_message: string | null
   initial_message_sent: number
   port: number | null
+  /** Sealed (`enc:v1:…`) when the store has a key. */
+  agent_secret: string | null
   pid: number | null
   workdir: string | null
   log_path: string | null

@@ -23,6 +23,11 @@ export interface SessionRecord {
   initial_message: string | null
   initial_message_sent: boolean
   port: number | null
+  /**
+   * What the agent demands of every request (agent-guard/contract.ts): without it, knowing the
+   * port is not enough. Sealed at rest; never in a view or a log. Null for rows from before.
+   */
+  agent_secret: string | null
   pid: number | null
   workdir: string | null
   log_path: string | null

@@ -1,6 +1,6 @@
 import type { AgentStatus, Environment, SessionStatus } from '@agentapi-proxy/shared'
 import { openEnvironment, sealEnvironment } from '../secrets/environment.ts'
-import type { SecretBox } from '../secrets/secret-box.ts'
+import { isSealed, type SecretBox, SecretBoxError } from '../secrets/secret-box.ts'
 import type { SessionsTable } from './database.ts'
 import type { SessionRecord } from './session-record.ts'
 
@@ -17,8 +17,9 @@ export function toColumns(
   record: Partial<SessionRecord>,
   secrets: RowSecrets,
 ): Partial<SessionsTable> {
-  const { tags, environment, log_tail, initial_message_sent, ...plain } = record
+  const { tags, environment, log_tail, initial_message_sent, agent_secret, ...plain } = record
   const columns: Partial<SessionsTable> = { ...plain }
+  if (agent_secret !== undefined) columns.agent_secret = sealSecret(agent_secret, secrets)
   if (tags !== undefined) columns.tags = JSON.stringify(tags)
   if (environment !== undefined) columns.environment = JSON.stringify(seal(environment, secrets))
   if (log_tail !== undefined) columns.log_tail = JSON.stringify(log_tail)
@@ -48,6 +49,7 @@ export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord 
     initial_message: row.initial_message,
     initial_message_sent: row.initial_message_sent === 1,
     port: row.port,
+    agent_secret: openSecret(row.agent_secret, secrets),
     pid: row.pid,
     workdir: row.workdir,
     log_path: row.log_path,
@@ -58,6 +60,17 @@ export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord 
     error: row.error,
     log_tail: JSON.parse(row.log_tail),
   }
+}
+
+function sealSecret(secret: string | null, secrets: RowSecrets): string | null {
+  return secret !== null && secrets.box ? secrets.box.seal(secret) : secret
+}
+
+function openSecret(stored: string | null, secrets: RowSecrets): string | null {
+  if (stored === null || !isSealed(stored)) return stored
+  if (!secrets.box)
+    throw new SecretBoxError('agent_secret is stored encrypted but no key is configured')
+  return secrets.box.open(stored)
 }
 
 function seal(environment: Environment, secrets: RowSecrets): Environment {

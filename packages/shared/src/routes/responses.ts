@@ -12,7 +12,7 @@ const PROBLEM_DESCRIPTIONS = {
   429: 'A limit was reached; see Retry-After',
   500: 'Unexpected error',
   501: 'Not implemented in this version',
-  502: "The session's agent did not answer",
+  502: "The session's agent did not answer, or is gone; `detail` says why (e.g. killed by SIGKILL)",
   503: 'Not ready yet; see Retry-After',
 } as const
 

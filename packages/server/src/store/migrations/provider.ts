@@ -3,6 +3,7 @@ import type { Database, SqlDialectName } from '../database.ts'
 import { sessionsMigration } from './0001-sessions.ts'
 import { authMigration } from './0002-auth.ts'
 import { ownerRoleMigration } from './0003-session-owner-role.ts'
+import { agentSecretMigration } from './0004-session-agent-secret.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -21,6 +22,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0001_sessions': sessionsMigration(this.#dialect),
       '0002_auth': authMigration(this.#dialect),
       '0003_session_owner_role': ownerRoleMigration(),
+      '0004_session_agent_secret': agentSecretMigration(),
     }
   }
 }
