@@ -110,15 +110,7 @@ export async function openStore(
     const box = new SecretBox(key.key)
     await verifyEncryptionKey(db, box)
     logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
-    const sqlStore = new SqlSessionStore(db, {
-      box,
-      secretNames: options.secretNames,
-      ...(opened.checkFile ? { checkFile: opened.checkFile } : {}),
-    })
-    const store = new RetryingSessionStore(sqlStore, {
-      logger,
-      ...(opened.onFailing ? { onFailing: opened.onFailing } : {}),
-    })
+    const store = sessionStore(opened, box, options)
     // One connection for everything: a sign-in and the sessions it starts live and are backed up
     // together, and GitHub's token is sealed with the same checked key as session secrets.
     const authStores: AuthStores = {
@@ -137,6 +129,19 @@ export async function openStore(
     await db.destroy()
     throw error
   }
+}
+
+/** The SQL session store behind the writer that keeps and retries what it refuses. */
+function sessionStore(opened: OpenedDatabase, box: SecretBox, options: OpenStoreOptions) {
+  const inner = new SqlSessionStore(opened.db, {
+    box,
+    secretNames: options.secretNames,
+    ...(opened.checkFile ? { checkFile: opened.checkFile } : {}),
+  })
+  return new RetryingSessionStore(inner, {
+    logger: options.logger,
+    ...(opened.onFailing ? { onFailing: opened.onFailing } : {}),
+  })
 }
 
 async function openSqlite(path: string): Promise<OpenedDatabase> {
