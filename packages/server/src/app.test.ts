@@ -36,7 +36,11 @@ describe('createApp', () => {
     const down = await appWithLogs({ store: async () => Promise.reject(new Error('down')) })
     const res = await down.app.request('/ready')
     expect(res.status).toBe(503)
-    expect(await res.json()).toEqual({ status: 'unavailable', checks: { store: 'error' } })
+    expect(await res.json()).toEqual({
+      status: 'unavailable',
+      checks: { store: 'error' },
+      reasons: { store: 'down' },
+    })
   })
 
   it('serves the same OpenAPI document the shared package generates', async () => {

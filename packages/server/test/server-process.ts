@@ -22,6 +22,8 @@ export async function startServerProcess(
   const child = spawn(process.execPath, ['--import', TSX, SERVE, configFile], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a test can kill the group when a graceful stop hangs.
+    detached: true,
   })
   let output = ''
   const exited = new Promise<number | null>((resolve) =>

@@ -128,7 +128,7 @@ export class SessionRuntime implements SessionDirectory {
     }
     live.handle = handle
     this.#options.logger.info({ session_id: record.session_id, pid: handle.pid }, 'adopted agent')
-    await this.#activate(live, exited)
+    await this.#activate(live, exited, record)
     return true
   }
 
@@ -178,6 +178,11 @@ export class SessionRuntime implements SessionDirectory {
     return live
   }
 
+  /** Forgets a tracked session whose record the store refused: it never existed. */
+  untrack(sessionId: string): void {
+    this.#live.delete(sessionId)
+  }
+
   /** Starts the agent of a tracked session (in the background: callers keep the promise). */
   async launch(live: LiveSession, record: SessionRecord, resume = false) {
     const release = await this.#slots.acquire()
@@ -208,7 +213,7 @@ export class SessionRuntime implements SessionDirectory {
             log_path: h.logPath,
           }),
       })
-      if (outcome.kind === 'ready') await this.#activate(live, outcome.exited)
+      if (outcome.kind === 'ready') await this.#activate(live, outcome.exited, record)
       else if (outcome.kind === 'failed')
         await this.#fail(live, outcome.exitCode, outcome.error, outcome.logTail)
     } catch (error) {
@@ -223,12 +228,12 @@ export class SessionRuntime implements SessionDirectory {
     }
   }
 
-  async #activate(live: LiveSession, exited: Promise<AgentExit>) {
+  /** `record` is the session as its start read it; no read here, which a failing store breaks. */
+  async #activate(live: LiveSession, exited: Promise<AgentExit>, record: SessionRecord) {
     live.status = 'active'
     await this.save(live.sessionId, { status: 'active', agent_status: live.agentStatus })
     exited.then((exit) => this.#onAgentExit(live, exit))
-    const record = await this.#options.store.get(live.sessionId)
-    let pending = record && !record.initial_message_sent ? record.initial_message : null
+    let pending = record.initial_message_sent ? null : record.initial_message
     void followAgent(
       live,
       {

@@ -109,7 +109,12 @@ export class SessionService implements SessionDirectory {
       startedAt: new Date(this.#lastStart),
     })
     const live = this.#runtime.track(record)
-    await this.#options.store.insert(record)
+    try {
+      await this.#options.store.insert(record)
+    } catch (error) {
+      this.#runtime.untrack(record.session_id)
+      throw error
+    }
     live.launching = this.#runtime.launch(live, record)
     return toSession(record, live)
   }

@@ -13,10 +13,12 @@ import type { Database, SqlDialectName } from './database.ts'
 import { verifyEncryptionKey } from './key-check.ts'
 import { MemorySessionStore } from './memory.ts'
 import { migrateToLatest } from './migrations/provider.ts'
+import { RetryingSessionStore } from './retrying-store.ts'
 import type { SessionStore } from './session-store.ts'
 import { SqlSessionStore } from './sql.ts'
 import { SqlApiKeyStore } from './sql-api-keys.ts'
 import { SqlOAuthStateStore, SqlOAuthTokenStore } from './sql-oauth.ts'
+import { sqliteFileCheck } from './sqlite-file.ts'
 
 /** The `persistence` section of the config, plus fields it may grow. */
 export interface PersistenceSettings {
@@ -54,6 +56,14 @@ export interface OpenedStore {
 }
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
+const BUSY_TIMEOUT_MS = 5000
+
+/** A connection and what the session store built on it needs to know about it. */
+interface OpenedDatabase {
+  db: Kysely<Database>
+  checkFile?: () => Promise<void>
+  onFailing?: (failing: boolean) => void
+}
 
 /**
  * Opens the configured session store: in memory when persistence is off, else SQLite or
@@ -79,10 +89,11 @@ export async function openStore(
     return { store, db: null, authStores, close: () => store.close() }
   }
   const { logger } = options
-  const db =
+  const opened =
     persistence.backend === 'postgres'
       ? await openPostgres(persistence, options)
       : await openSqlite(persistence.path)
+  const { db } = opened
   try {
     await migrateToLatest(db, persistence.backend)
     const dataDir = options.dataDir ?? defaultDataDir(persistence)
@@ -97,9 +108,7 @@ export async function openStore(
     const box = new SecretBox(key.key)
     await verifyEncryptionKey(db, box)
     logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
-    const store = new SqlSessionStore(db, { box })
-    const resealed = await store.sealPlaintextEnvironments()
-    if (resealed > 0) logger.info({ sessions: resealed }, 'sealed plaintext environment values')
+    const store = await sessionStore(opened, box, options)
     // One connection for everything: a sign-in and the sessions it starts live and are backed up
     // together, and GitHub's token is sealed with the same checked key as session secrets.
     const authStores: AuthStores = {
@@ -109,7 +118,8 @@ export async function openStore(
     }
     let closing: Promise<void> | undefined
     const close = () => {
-      closing ??= closeDatabase(db, persistence.backend)
+      // Updates still kept for retry get their last chance before the connection goes.
+      closing ??= store.close().then(() => closeDatabase(db, persistence.backend))
       return closing
     }
     return { store, db, authStores, close }
@@ -119,25 +129,52 @@ export async function openStore(
   }
 }
 
-async function openSqlite(path: string): Promise<Kysely<Database>> {
+/**
+ * The SQL session store behind the writer that keeps and retries what it refuses; rows from before
+ * every environment value was sealed are sealed first.
+ */
+async function sessionStore(opened: OpenedDatabase, box: SecretBox, options: OpenStoreOptions) {
+  const inner = new SqlSessionStore(opened.db, {
+    box,
+    ...(opened.checkFile ? { checkFile: opened.checkFile } : {}),
+  })
+  const resealed = await inner.sealPlaintextEnvironments()
+  if (resealed > 0) {
+    options.logger.info({ sessions: resealed }, 'sealed plaintext environment values')
+  }
+  return new RetryingSessionStore(inner, {
+    logger: options.logger,
+    ...(opened.onFailing ? { onFailing: opened.onFailing } : {}),
+  })
+}
+
+async function openSqlite(path: string): Promise<OpenedDatabase> {
   await mkdir(dirname(resolve(path)), { recursive: true })
   const database = new SQLite(path)
+  const checkFile = sqliteFileCheck(path)
   // WAL lets readers run beside the writer, and with synchronous=NORMAL a committed write
   // survives a crash of the process (not of the machine) without an fsync per commit.
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = NORMAL')
-  database.pragma('busy_timeout = 5000')
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   database.pragma('foreign_keys = ON')
   // Refreshes planner statistics when they are missing or stale (SQLite's advice on open); with
   // them, a tag filter for one user starts from the user's index instead of the tag's.
   database.pragma('optimize = 0x10002')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  // libsql is synchronous: a write waiting on another process's lock blocks the event loop for
+  // the whole busy timeout. While writes are already failing, retries give up at once instead,
+  // so a held lock costs one stall, not one per retry.
+  const onFailing = (failing: boolean) => {
+    database.pragma(`busy_timeout = ${failing ? 0 : BUSY_TIMEOUT_MS}`)
+  }
+  return { db, checkFile, onFailing }
 }
 
 async function openPostgres(
   persistence: PersistenceSettings,
   options: OpenStoreOptions,
-): Promise<Kysely<Database>> {
+): Promise<OpenedDatabase> {
   if (!persistence.url) throw new Error('persistence.url is required when backend is postgres')
   const schema = options.schema ?? persistence.schema
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
@@ -147,9 +184,19 @@ async function openPostgres(
   // in the schema without qualifying a single query.
   const pool = new pg.Pool({
     connectionString: persistence.url,
+    // Names the proxy's backends in pg_stat_activity; `?application_name=` in the URL wins.
+    fallback_application_name: 'agentapi-proxy',
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   })
-  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle PostgreSQL client failed'))
+  const { logger } = options
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client failed'))
+  // The pool listens for errors only on idle clients: a backend terminated while its client is
+  // checked out (pg_terminate_backend, a failover) emits 'error' on a Client nobody listens to,
+  // which throws and ends the process. The query it ran rejects as well, and the pool drops the
+  // client when it comes back; this listener only keeps the event from being fatal.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn({ err: error }, 'PostgreSQL connection lost'))
+  })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   try {
     if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db)
@@ -157,7 +204,7 @@ async function openPostgres(
     await db.destroy()
     throw error
   }
-  return db
+  return { db }
 }
 
 function defaultDataDir(persistence: PersistenceSettings): string {

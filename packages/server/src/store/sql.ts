@@ -13,7 +13,10 @@ import { fromRow, type RowSecrets, toColumns, toRow } from './session-row.ts'
 import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
 
 /** Options for {@link SqlSessionStore}. */
-export type SqlSessionStoreOptions = RowSecrets
+export interface SqlSessionStoreOptions extends RowSecrets {
+  /** Run first by `ping`: that the database is still the one opened (SQLite's file). */
+  checkFile?: () => Promise<void>
+}
 
 /**
  * Sessions in SQL (SQLite or PostgreSQL), behaving exactly as the in-memory reference store.
@@ -29,10 +32,12 @@ export type SqlSessionStoreOptions = RowSecrets
 export class SqlSessionStore implements SessionStore {
   #db: Kysely<Database>
   #secrets: RowSecrets
+  #checkFile: (() => Promise<void>) | undefined
 
   constructor(db: Kysely<Database>, options: SqlSessionStoreOptions = {}) {
     this.#db = db
     this.#secrets = { box: options.box }
+    this.#checkFile = options.checkFile
   }
 
   async insert(record: SessionRecord): Promise<void> {
@@ -200,8 +205,15 @@ export class SqlSessionStore implements SessionStore {
     return changed
   }
 
+  /** A write transaction, not a SELECT: a locked or read-only database still answers reads. */
   async ping(): Promise<void> {
-    await sql`select 1`.execute(this.#db)
+    await this.#checkFile?.()
+    const value = new Date().toISOString()
+    await this.#db
+      .insertInto('store_meta')
+      .values({ name: 'ready_probe', value })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value }))
+      .execute()
   }
 
   async close(): Promise<void> {}

@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { processesUnder } from '../src/provisioners/process-table.ts'
+import { eventually } from '../src/testing/eventually.ts'
+import { type ServerProcess, startServerProcess } from './server-process.ts'
+
+/** A server process with its config in a temp dir, for tests that break its store under it. */
+export interface FaultSetup {
+  dir: string
+  configFile: string
+  /** Every process started from this setup, stopped by {@link stopAll}. */
+  started: ServerProcess[]
+}
+
+/** Writes a config (echo agent, sessions under `dir/sessions`) with `persistence` as given. */
+export function faultSetup(persistence: (dir: string) => Record<string, unknown>): FaultSetup {
+  const dir = mkdtempSync(join(tmpdir(), 'aap-store-faults-'))
+  const configFile = join(dir, 'config.json')
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      port: 0,
+      start_port: 20_000 + Math.floor(Math.random() * 30_000),
+      persistence: persistence(dir),
+      session: {
+        workdir_root: join(dir, 'sessions'),
+        inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+      },
+    }),
+  )
+  return { dir, configFile, started: [] }
+}
+
+/** Starts the server of `setup` in its own process group. */
+export async function startFaultServer(setup: FaultSetup): Promise<ServerProcess> {
+  const server = await startServerProcess(setup.configFile, { ECHO_AGENT_DELAY_MS: '20' })
+  setup.started.push(server)
+  return server
+}
+
+/**
+ * Stops gracefully (which stops the agents), kills the group of what did not stop, and kills
+ * agents a crashed server left behind (each runs in its own group, in its workdir).
+ */
+export async function stopAll(setup: FaultSetup): Promise<void> {
+  for (const server of setup.started.splice(0)) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) continue
+    server.child.kill('SIGTERM')
+    const timer = setTimeout(() => {
+      if (server.child.pid) process.kill(-server.child.pid, 'SIGKILL')
+    }, 20_000)
+    await server.exited
+    clearTimeout(timer)
+  }
+  for (const orphan of processesUnder(join(setup.dir, 'sessions'))) {
+    try {
+      process.kill(-orphan.pid, 'SIGKILL')
+    } catch {
+      // Already gone.
+    }
+  }
+  await rm(setup.dir, { recursive: true, force: true })
+}
+
+/** `/ready`'s status and body. */
+export async function ready(server: ServerProcess) {
+  const res = await fetch(`${server.url}/ready`, { signal: AbortSignal.timeout(20_000) })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** Polls `/ready` until it answers `status`. */
+export function untilReady(server: ServerProcess, status: number, timeoutMs = 30_000) {
+  return eventually(async () => {
+    const answer = await ready(server)
+    return answer.status === status ? answer : undefined
+  }, timeoutMs)
+}
+
+/** Starts `count` sessions and waits until every one is active; returns their ids. */
+export async function activeSessions(server: ServerProcess, count: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${server.url}/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tags: { n: String(i) } }),
+    })
+    ids.push(((await res.json()) as { session_id: string }).session_id)
+  }
+  for (const id of ids) {
+    await eventually(async () => {
+      const s = await (await fetch(`${server.url}/sessions/${id}`)).json()
+      return s.status === 'active' ? s : undefined
+    }, 20_000)
+  }
+  return ids
+}
+
+/** Proxied requests to `id` for `ms` (each one stamps the session's activity). */
+export async function proxiedTraffic(server: ServerProcess, id: string, ms: number) {
+  const until = Date.now() + ms
+  let answered = 0
+  while (Date.now() < until && server.child.exitCode === null) {
+    const res = await fetch(`${server.url}/${id}/status`, {
+      signal: AbortSignal.timeout(20_000),
+    }).catch(() => null)
+    if (res?.ok) answered++
+    await res?.body?.cancel()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return answered
+}
+
+/** Whether the process still runs: it has neither exited nor been killed. */
+export function alive(server: ServerProcess): boolean {
+  return server.child.exitCode === null && server.child.signalCode === null
+}
