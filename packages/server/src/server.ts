@@ -1,15 +1,15 @@
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
 import { authFromConfig } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import type { Logger } from './logger.ts'
-import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
+import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
 import { createForwarder, createRequestListener } from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
+import { type BoundListener, bindListener } from './startup/listener.ts'
+import { type Checked, preflight } from './startup/preflight.ts'
 import { openStore } from './store/open.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
@@ -42,73 +42,95 @@ export interface RunningServer {
  * await server.close()
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { config, logger } = options
+  const { config } = options
   const env = options.env ?? process.env
-  const agent = resolveAgent(config.agent, env.PATH)
-  const opened = await openStore(config.persistence, { logger, env })
-  const { store } = opened
-  const provisioner = new LocalProvisioner({
-    startPort: config.start_port,
-    workdirRoot: config.session.workdir_root,
-    logMaxBytes: config.session.log_max_bytes,
-    ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
-  })
-  const auth = await authFromConfig(config, { logger, stores: opened.authStores })
-  const sessions = sessionServiceFromConfig(config, {
-    store,
-    provisioner,
-    agent,
-    logger,
-    proxyEnv: env,
-    roleEnv: auth.roleEnv,
-  })
-  const restored = await sessions.restore()
-  if (restored.adopted + restored.restarted + restored.reaped > 0) {
-    logger.info(restored, 'restored sessions')
+  // Checks first, writes after: a start-up that fails leaves no data directory, key file,
+  // database or workdir behind. The port is bound (no write) before the store is opened.
+  const checked = await preflight(config, env)
+  const bound = await bindListener(config.host, config.port)
+  try {
+    return await compose(options, env, checked, bound)
+  } catch (error) {
+    await bound.close()
+    throw error
   }
-  const app = createApp({
+}
+
+async function compose(
+  options: StartServerOptions,
+  env: Record<string, string | undefined>,
+  checked: Checked,
+  bound: BoundListener,
+): Promise<RunningServer> {
+  const { config, logger } = options
+  const { agent } = checked
+  const opened = await openStore(config.persistence, {
     logger,
-    config,
-    auth,
-    sessions,
-    readiness: { store: () => store.ping() },
+    env,
+    ...(checked.key ? { key: checked.key } : {}),
   })
-  const forwarder = createForwarder({
-    directory: sessions,
-    authenticate: auth.authenticate,
-    logger,
-    cors: { allowedOrigins: config.cors.allowed_origins },
-    apiKeyHeader: config.auth.static.header_name,
-  })
-  // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
-  // the API to Hono. See DESIGN §4.
-  const server = createServer(
-    createRequestListener({ forwarder, api: getRequestListener(app.fetch) }),
-  )
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    const provisioner = new LocalProvisioner({
+      startPort: config.start_port,
+      workdirRoot: config.session.workdir_root,
+      logMaxBytes: config.session.log_max_bytes,
+      ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
     })
-  })
-  const { port } = server.address() as AddressInfo
-  const url = `http://${formatHost(config.host)}:${port}`
-  logger.info({ url, agent: agent.kind }, 'listening')
-  return {
-    url,
-    port,
-    agent,
-    sessions,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
-      await sessions.shutdown()
-      server.closeAllConnections()
-      await forwarder.close()
-      await closed
-      await opened.close()
-    },
+    const auth = await authFromConfig(config, {
+      logger,
+      stores: opened.authStores,
+      files: checked.authFiles,
+    })
+    const sessions = sessionServiceFromConfig(config, {
+      store: opened.store,
+      provisioner,
+      agent,
+      logger,
+      proxyEnv: env,
+      roleEnv: auth.roleEnv,
+    })
+    const restored = await sessions.restore()
+    if (restored.adopted + restored.restarted + restored.reaped > 0) {
+      logger.info(restored, 'restored sessions')
+    }
+    const app = createApp({
+      logger,
+      config,
+      auth,
+      sessions,
+      readiness: { store: () => opened.store.ping() },
+    })
+    const forwarder = createForwarder({
+      directory: sessions,
+      authenticate: auth.authenticate,
+      logger,
+      cors: { allowedOrigins: config.cors.allowed_origins },
+      apiKeyHeader: config.auth.static.header_name,
+    })
+    // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
+    // the API to Hono.
+    bound.serve(createRequestListener({ forwarder, api: getRequestListener(app.fetch) }))
+    const { server, port } = bound
+    const url = `http://${formatHost(config.host)}:${port}`
+    logger.info({ url, agent: agent.kind }, 'listening')
+    return {
+      url,
+      port,
+      agent,
+      sessions,
+      close: async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        await sessions.shutdown()
+        server.closeAllConnections()
+        await forwarder.close()
+        await closed
+        await opened.close()
+      },
+    }
+  } catch (error) {
+    await opened.close()
+    throw error
   }
 }
 
