@@ -1,6 +1,6 @@
 import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
-import { authFromConfig } from './auth/from-config.ts'
+import { type Auth, authFromConfig } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import type { Logger } from './logger.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
@@ -10,7 +10,7 @@ import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { type BoundListener, bindListener } from './startup/listener.ts'
 import { type Checked, preflight } from './startup/preflight.ts'
-import { openStore } from './store/open.ts'
+import { type OpenedStore, openStore } from './store/open.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
 export interface StartServerOptions {
@@ -49,21 +49,26 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const checked = await preflight(config, env)
   const bound = await bindListener(config.host, config.port)
   try {
-    return await compose(options, env, checked, bound)
+    return serve(options, checked.agent, await openServices(options, env, checked), bound)
   } catch (error) {
     await bound.close()
     throw error
   }
 }
 
-async function compose(
+interface Services {
+  opened: OpenedStore
+  auth: Auth
+  sessions: SessionService
+}
+
+/** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
+async function openServices(
   options: StartServerOptions,
   env: Record<string, string | undefined>,
   checked: Checked,
-  bound: BoundListener,
-): Promise<RunningServer> {
+): Promise<Services> {
   const { config, logger } = options
-  const { agent } = checked
   const opened = await openStore(config.persistence, {
     logger,
     env,
@@ -76,15 +81,12 @@ async function compose(
       logMaxBytes: config.session.log_max_bytes,
       ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
     })
-    const auth = await authFromConfig(config, {
-      logger,
-      stores: opened.authStores,
-      files: checked.authFiles,
-    })
+    const stores = opened.authStores
+    const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
     const sessions = sessionServiceFromConfig(config, {
       store: opened.store,
       provisioner,
-      agent,
+      agent: checked.agent,
       logger,
       proxyEnv: env,
       roleEnv: auth.roleEnv,
@@ -93,44 +95,55 @@ async function compose(
     if (restored.adopted + restored.restarted + restored.reaped > 0) {
       logger.info(restored, 'restored sessions')
     }
-    const app = createApp({
-      logger,
-      config,
-      auth,
-      sessions,
-      readiness: { store: () => opened.store.ping() },
-    })
-    const forwarder = createForwarder({
-      directory: sessions,
-      authenticate: auth.authenticate,
-      logger,
-      cors: { allowedOrigins: config.cors.allowed_origins },
-      apiKeyHeader: config.auth.static.header_name,
-    })
-    // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
-    // the API to Hono.
-    bound.serve(createRequestListener({ forwarder, api: getRequestListener(app.fetch) }))
-    const { server, port } = bound
-    const url = `http://${formatHost(config.host)}:${port}`
-    logger.info({ url, agent: agent.kind }, 'listening')
-    return {
-      url,
-      port,
-      agent,
-      sessions,
-      close: async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-        server.closeIdleConnections()
-        await sessions.shutdown()
-        server.closeAllConnections()
-        await forwarder.close()
-        await closed
-        await opened.close()
-      },
-    }
+    return { opened, auth, sessions }
   } catch (error) {
     await opened.close()
     throw error
+  }
+}
+
+/** Hands the bound port its handler; the requests that waited during start-up go first. */
+function serve(
+  options: StartServerOptions,
+  agent: AgentChoice,
+  { opened, auth, sessions }: Services,
+  bound: BoundListener,
+): RunningServer {
+  const { config, logger } = options
+  const app = createApp({
+    logger,
+    config,
+    auth,
+    sessions,
+    readiness: { store: () => opened.store.ping() },
+  })
+  const forwarder = createForwarder({
+    directory: sessions,
+    authenticate: auth.authenticate,
+    logger,
+    cors: { allowedOrigins: config.cors.allowed_origins },
+    apiKeyHeader: config.auth.static.header_name,
+  })
+  // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
+  // the API to Hono.
+  bound.serve(createRequestListener({ forwarder, api: getRequestListener(app.fetch) }))
+  const { server, port } = bound
+  const url = `http://${formatHost(config.host)}:${port}`
+  logger.info({ url, agent: agent.kind }, 'listening')
+  return {
+    url,
+    port,
+    agent,
+    sessions,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      await sessions.shutdown()
+      server.closeAllConnections()
+      await forwarder.close()
+      await closed
+      await opened.close()
+    },
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { errnoCode, StartupError } from '../startup/startup-error.ts'
 import { KEY_BYTES } from './secret-box.ts'
@@ -72,13 +72,18 @@ export async function keepEncryptionKey(found: EncryptionKey): Promise<Encryptio
   if (found.source !== 'generated' || !found.path) return found
   const { key, path } = found
   await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  // Written aside, then linked into place: link() fails when the name exists, so when two
+  // processes start at once the second reads the first one's key — and never a half-written file.
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
   try {
-    // `wx`: when two processes start at once, the second reads the first one's key.
-    await writeFile(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    await writeFile(aside, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    await link(aside, path)
   } catch (error) {
     const raced = errnoCode(error) === 'EEXIST' ? await readKeyFile(path) : null
     if (raced) return { key: raced, source: 'file', path }
     throw error
+  } finally {
+    await rm(aside, { force: true })
   }
   return found
 }
