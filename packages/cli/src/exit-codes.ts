@@ -8,7 +8,10 @@ export const ExitCode = {
   ok: 0,
   /** The request failed (a 5xx, a session that failed to start, …), or a bug. */
   error: 1,
-  /** Bad arguments, flags or configuration; also a request the server refused as invalid. */
+  /**
+   * Bad arguments, flags or configuration (for `server`, any start-up error); also a request the
+   * server refused as invalid.
+   */
   usage: 2,
   /** The session or API key does not exist (or is not yours). */
   notFound: 3,

@@ -17,6 +17,8 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv
   /** `'pipe'` to write to the child's stdin (end it for EOF); ignored by default. */
   stdin?: 'pipe' | 'ignore'
+  /** Its own process group, so a test can kill it and all it started: `process.kill(-pid)`. */
+  detached?: boolean
 }
 
 /**
@@ -30,6 +32,7 @@ export function spawnCli(args: string[], options: CliOptions = {}) {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   })
 }
 

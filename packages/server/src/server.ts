@@ -1,18 +1,19 @@
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
-import { authFromConfig } from './auth/from-config.ts'
+import { type Auth, authFromConfig } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import { ConnectionGuard } from './http/connection-guard.ts'
 import { answerClientError, refuseConnect } from './http/protocol-errors.ts'
 import type { Logger } from './logger.ts'
-import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
+import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
 import { createForwarder, createRequestListener, type RequestListener } from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
-import { openStore } from './store/open.ts'
+import { type BoundListener, bindListener } from './startup/listener.ts'
+import { type Checked, preflight } from './startup/preflight.ts'
+import { type OpenedStore, openStore } from './store/open.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
 export interface StartServerOptions {
@@ -44,37 +45,83 @@ export interface RunningServer {
  * await server.close()
  */
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
-  const { config, logger } = options
+  const { config } = options
   const env = options.env ?? process.env
-  const agent = resolveAgent(config.agent, env.PATH)
-  const opened = await openStore(config.persistence, { logger, env })
-  const { store } = opened
-  const provisioner = new LocalProvisioner({
-    startPort: config.start_port,
-    workdirRoot: config.session.workdir_root,
-    logMaxBytes: config.session.log_max_bytes,
-    agentHost: config.session.agent_host,
-    ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
-  })
-  const auth = await authFromConfig(config, { logger, stores: opened.authStores })
-  const sessions = sessionServiceFromConfig(config, {
-    store,
-    provisioner,
-    agent,
-    logger,
-    proxyEnv: env,
-    roleEnv: auth.roleEnv,
-  })
-  const restored = await sessions.restore()
-  if (restored.adopted + restored.restarted + restored.reaped > 0) {
-    logger.info(restored, 'restored sessions')
+  // Checks first, writes after: a start-up that fails leaves no data directory, key file,
+  // database or workdir behind. The port is bound (no write) before the store is opened.
+  const checked = await preflight(config, env)
+  const bound = await bindListener(config.host, config.port, (handler) =>
+    createListener(config.server, handler, options.logger),
+  )
+  try {
+    return serve(options, checked.agent, await openServices(options, env, checked), bound)
+  } catch (error) {
+    await bound.close()
+    throw error
   }
+}
+
+interface Services {
+  opened: OpenedStore
+  auth: Auth
+  sessions: SessionService
+}
+
+/** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
+async function openServices(
+  options: StartServerOptions,
+  env: Record<string, string | undefined>,
+  checked: Checked,
+): Promise<Services> {
+  const { config, logger } = options
+  const opened = await openStore(config.persistence, {
+    logger,
+    env,
+    ...(checked.key ? { key: checked.key } : {}),
+  })
+  try {
+    const provisioner = new LocalProvisioner({
+      startPort: config.start_port,
+      workdirRoot: config.session.workdir_root,
+      logMaxBytes: config.session.log_max_bytes,
+      agentHost: config.session.agent_host,
+      ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
+    })
+    const stores = opened.authStores
+    const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
+    const sessions = sessionServiceFromConfig(config, {
+      store: opened.store,
+      provisioner,
+      agent: checked.agent,
+      logger,
+      proxyEnv: env,
+      roleEnv: auth.roleEnv,
+    })
+    const restored = await sessions.restore()
+    if (restored.adopted + restored.restarted + restored.reaped > 0) {
+      logger.info(restored, 'restored sessions')
+    }
+    return { opened, auth, sessions }
+  } catch (error) {
+    await opened.close()
+    throw error
+  }
+}
+
+/** Hands the bound port its handler; the requests that waited during start-up go first. */
+function serve(
+  options: StartServerOptions,
+  agent: AgentChoice,
+  { opened, auth, sessions }: Services,
+  bound: BoundListener,
+): RunningServer {
+  const { config, logger } = options
   const app = createApp({
     logger,
     config,
     auth,
     sessions,
-    readiness: { store: () => store.ping() },
+    readiness: { store: () => opened.store.ping() },
   })
   const forwarder = createForwarder({
     directory: sessions,
@@ -85,22 +132,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".
-  const server = createListener(
-    config.server,
-    createRequestListener({ forwarder, api: getRequestListener(app.fetch) }),
-    logger,
-  )
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject)
-      // After start-up an error (an accept failing for want of file descriptors) is no reason to
-      // stop serving the connections already open.
-      server.on('error', (error) => logger.error({ err: error }, 'listener error'))
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  bound.serve(createRequestListener({ forwarder, api: getRequestListener(app.fetch) }))
+  const { server, port } = bound
+  // After start-up an error (an accept failing for want of file descriptors) is no reason to
+  // stop serving the connections already open.
+  server.on('error', (error) => logger.error({ err: error }, 'listener error'))
   const url = `http://${formatHost(config.host)}:${port}`
   logger.info({ url, agent: agent.kind }, 'listening')
   return {

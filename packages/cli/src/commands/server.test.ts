@@ -54,7 +54,9 @@ describe('agentapi-proxy server', () => {
   it('exits non-zero with a hint when --config names a file that does not exist', async () => {
     const { code, stderr } = await runCli(['server', '-c', 'nope.yaml'], { cwd: tempDir() })
     expect(code).toBe(2)
-    expect(stderr).toMatch(/nope\.yaml:\n\s+- \(root\): file not found \(check the --config path\)/)
+    expect(stderr).toMatch(
+      /^error: \S+nope\.yaml: file not found — pass the path of a JSON or YAML file with --config\n$/,
+    )
   })
 
   it('rejects a port that is not a number', async () => {

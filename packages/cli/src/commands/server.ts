@@ -1,11 +1,13 @@
 import {
-  ConfigError,
   createLogger,
   formatBanner,
   loadConfig,
+  type RunningServer,
+  StartupError,
   startServer,
 } from '@agentapi-proxy/server'
 import { CliError } from '../cli-error.ts'
+import { ExitCode } from '../exit-codes.ts'
 import { VERSION } from '../version.ts'
 
 /** Flags of `agentapi-proxy server`. */
@@ -23,20 +25,26 @@ export interface ServerCommandOptions {
  * await serverCommand({ port: 8080, verbose: true })
  */
 export async function serverCommand(options: ServerCommandOptions): Promise<void> {
-  const loaded = loadOrExplain(options)
   const logger = createLogger({ verbose: options.verbose ?? false })
   // Listen for signals before anything starts, so a stop during start-up is still graceful.
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
-  const server = await startServer({ config: loaded.config, logger })
+  const { server, file, config } = await explained(async () => {
+    const loaded = loadConfig({
+      file: options.config,
+      flags: { port: options.port, host: options.host },
+      env: process.env,
+    })
+    return { ...loaded, server: await startServer({ config: loaded.config, logger }) }
+  })
   process.stderr.write(
     formatBanner({
       url: server.url,
       version: VERSION,
-      configFile: loaded.file,
-      config: loaded.config,
+      configFile: file,
+      config,
       agent: server.agent,
     }),
   )
@@ -46,17 +54,16 @@ export async function serverCommand(options: ServerCommandOptions): Promise<void
   logger.flush()
 }
 
-function loadOrExplain(options: ServerCommandOptions) {
+/**
+ * The one place start-up problems become exit code 2: a bad config, a busy port, an unusable
+ * path, an unreachable database or a bad key is the operator's to fix, and says how. Anything
+ * else is a bug and keeps its stack.
+ */
+async function explained<T extends { server: RunningServer }>(start: () => Promise<T>): Promise<T> {
   try {
-    return loadConfig({
-      file: options.config,
-      flags: { port: options.port, host: options.host },
-      env: process.env,
-    })
+    return await start()
   } catch (error) {
-    if (error instanceof ConfigError) {
-      throw new CliError(error.message, 'Fix the fields above and start the server again.', 2)
-    }
+    if (error instanceof StartupError) throw new CliError(error.message, error.hint, ExitCode.usage)
     throw error
   }
 }

@@ -13,7 +13,7 @@ import {
   type OAuthTokenStore,
 } from './oauth-store.ts'
 import { loadRoleEnvFiles, type RoleEnv } from './role-env.ts'
-import { loadStaticKeys } from './static-keys.ts'
+import { loadStaticKeys, type StaticKeys } from './static-keys.ts'
 
 /** Where auth keeps its rows; in memory unless the persistence layer passes its own. */
 export interface AuthStores {
@@ -33,6 +33,29 @@ export interface Auth {
   staticKeyCount: number
 }
 
+/** Files start-up has already read (see `preflight`), so they are read once and checked first. */
+export interface LoadedAuthFiles {
+  staticKeys: StaticKeys
+  roleEnv: RoleEnv
+}
+
+/**
+ * Reads the files auth needs (`auth.static.keys_file`, `role_env_files.path`): nothing is
+ * written, so start-up calls it before anything that is.
+ *
+ * @example
+ * const files = await loadAuthFiles(config)
+ */
+export async function loadAuthFiles(
+  config: Readonly<Config>,
+  cwd?: string,
+): Promise<LoadedAuthFiles> {
+  return {
+    staticKeys: await loadStaticKeys(config.auth.static, cwd ? { cwd } : {}),
+    roleEnv: loadRoleEnvFiles(config.role_env_files, cwd),
+  }
+}
+
 /**
  * Builds the auth services the config turns on.
  *
@@ -42,7 +65,7 @@ export interface Auth {
  */
 export async function authFromConfig(
   config: Readonly<Config>,
-  options: { logger: Logger; stores?: AuthStores; cwd?: string },
+  options: { logger: Logger; stores?: AuthStores; cwd?: string; files?: LoadedAuthFiles },
 ): Promise<Auth> {
   const { auth } = config
   const stores = options.stores ?? {
@@ -50,7 +73,7 @@ export async function authFromConfig(
     oauthStates: new MemoryOAuthStateStore(),
     oauthTokens: new MemoryOAuthTokenStore(),
   }
-  const staticKeys = await loadStaticKeys(auth.static, options.cwd ? { cwd: options.cwd } : {})
+  const { staticKeys, roleEnv } = options.files ?? (await loadAuthFiles(config, options.cwd))
   const apiKeys = new ApiKeyService({ store: stores.apiKeys })
   const github = new GitHubClient({ baseUrl: auth.github.base_url })
   const resolver = new GitHubTokenResolver({ client: github, mapping: auth.github.user_mapping })
@@ -68,7 +91,7 @@ export async function authFromConfig(
     authenticate: createAuthenticator(auth, { staticKeys, apiKeys, oauth, githubTokens: resolver }),
     apiKeys,
     oauth,
-    roleEnv: loadRoleEnvFiles(config.role_env_files, options.cwd),
+    roleEnv,
     staticKeyCount: staticKeys.size,
   }
 }

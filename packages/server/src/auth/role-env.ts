@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { ENV_KEY_PATTERN } from '@agentapi-proxy/shared'
 import { ConfigError } from '../config/index.ts'
@@ -23,8 +23,17 @@ export function loadRoleEnvFiles(
 ): RoleEnv {
   if (!options.enabled) return () => undefined
   const dir = resolve(cwd, options.path)
-  if (!existsSync(dir)) {
-    throw new ConfigError(null, [{ path: 'role_env_files.path', message: `${dir} does not exist` }])
+  const problem = !existsSync(dir)
+    ? `${dir} does not exist`
+    : statSync(dir).isDirectory()
+      ? null
+      : `${dir} is not a directory`
+  if (problem) {
+    throw new ConfigError(
+      null,
+      [{ path: 'role_env_files.path', message: problem }],
+      'create the directory of <role>.env files, or set role_env_files.enabled to false',
+    )
   }
   const byRole = new Map<string, Record<string, string>>()
   for (const file of readdirSync(dir).filter((name) => name.endsWith('.env'))) {

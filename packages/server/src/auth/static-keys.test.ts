@@ -87,7 +87,7 @@ describe('loadStaticKeys', () => {
   })
 
   it.each([
-    ['a missing file', {}, '', 'keys file not found or not readable'],
+    ['a missing file', {}, '', 'keys file not found'],
     ['broken JSON', { 'keys.json': `{"api_keys": [{"key": "${FILE_KEY}"` }, '', 'not valid JSON'],
     [
       'a short key',

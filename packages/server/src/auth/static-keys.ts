@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { ConfigError } from '../config/load.ts'
 import { type Config, ConfigSchema } from '../config/schema.ts'
 import { AppError } from '../errors.ts'
+import { errnoCode } from '../startup/startup-error.ts'
 import { fieldIssues } from '../validation.ts'
 import type { Principal } from './principal.ts'
 import { hashSecret, secretMatches } from './secret.ts'
@@ -103,12 +104,21 @@ export async function loadStaticKeys(
   return new StaticKeys(entries, options.clock)
 }
 
+const KEYS_FILE_HINT = 'point auth.static.keys_file at a readable JSON file of {"api_keys": [...]}'
+
 async function readKeysFile(file: string): Promise<StaticKeyConfig[]> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
-  } catch {
-    throw new ConfigError(file, [{ path: '', message: 'keys file not found or not readable' }])
+  } catch (error) {
+    const code = errnoCode(error)
+    const message =
+      code === 'ENOENT'
+        ? 'keys file not found'
+        : code === 'EISDIR'
+          ? 'is a directory, not a keys file'
+          : `keys file not readable (${code ?? 'unknown error'})`
+    throw new ConfigError(file, [{ path: '', message }], KEYS_FILE_HINT)
   }
   let raw: unknown
   try {

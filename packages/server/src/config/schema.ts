@@ -155,6 +155,16 @@ const ServerLimitsSchema = z
     },
   )
 
+// pg also reads `socket:/dir?db=name` for a Unix socket; anything else it would misread as a
+// host name and fail on at connect time, with a message that does not name the field.
+function isPostgresUrl(url: string): boolean {
+  try {
+    return ['postgres:', 'postgresql:', 'socket:'].includes(new URL(url).protocol)
+  } catch {
+    return false
+  }
+}
+
 /**
  * The whole configuration file. Every field has a default, so `{}` (or no file) is valid.
  */
@@ -169,7 +179,11 @@ export const ConfigSchema = z.strictObject({
       enabled: z.boolean().default(true),
       backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
       path: z.string().min(1).default('data/agentapi-proxy.sqlite'),
-      url: z.string().min(1).optional(),
+      url: z
+        .string()
+        .min(1)
+        .refine(isPostgresUrl, 'must be a postgres://user:password@host:port/database URL')
+        .optional(),
       schema: z
         .string()
         .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/)

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { chmod, link, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { errnoCode, StartupError } from '../startup/startup-error.ts'
 import { KEY_BYTES } from './secret-box.ts'
 
 /** The name of the generated key file inside the data directory. */
@@ -34,6 +35,18 @@ export interface EncryptionKey {
  * const { key, source } = await loadEncryptionKey({ configKey, env, dataDir: 'data' })
  */
 export async function loadEncryptionKey(sources: EncryptionKeySources): Promise<EncryptionKey> {
+  return keepEncryptionKey(await findEncryptionKey(sources))
+}
+
+/**
+ * {@link loadEncryptionKey} without writing: a key to generate comes back with source
+ * `generated` and is only in memory, so start-up can check everything else (including that the
+ * database was not written with another key) before {@link keepEncryptionKey} saves it.
+ *
+ * @example
+ * const found = await findEncryptionKey({ env: process.env, dataDir: 'data' })
+ */
+export async function findEncryptionKey(sources: EncryptionKeySources): Promise<EncryptionKey> {
   if (sources.configKey) {
     return {
       key: parseEncryptionKey(sources.configKey, 'persistence.encryption_key'),
@@ -42,7 +55,37 @@ export async function loadEncryptionKey(sources: EncryptionKeySources): Promise<
   }
   const fromEnv = sources.env[KEY_ENV_VAR]
   if (fromEnv) return { key: parseEncryptionKey(fromEnv, KEY_ENV_VAR), source: 'env' }
-  return readOrCreateKeyFile(join(sources.dataDir, KEY_FILE_NAME), sources.dataDir)
+  const path = join(sources.dataDir, KEY_FILE_NAME)
+  const existing = await readKeyFile(path)
+  if (existing) return { key: existing, source: 'file', path }
+  return { key: randomBytes(KEY_BYTES), source: 'generated', path }
+}
+
+/**
+ * Writes a key {@link findEncryptionKey} generated to its file (0600, in a 0700 directory);
+ * when another process wrote one first, returns that one instead. Other keys pass through.
+ *
+ * @example
+ * const key = await keepEncryptionKey(found)
+ */
+export async function keepEncryptionKey(found: EncryptionKey): Promise<EncryptionKey> {
+  if (found.source !== 'generated' || !found.path) return found
+  const { key, path } = found
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 })
+  // Written aside, then linked into place: link() fails when the name exists, so when two
+  // processes start at once the second reads the first one's key — and never a half-written file.
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`
+  try {
+    await writeFile(aside, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    await link(aside, path)
+  } catch (error) {
+    const raced = errnoCode(error) === 'EEXIST' ? await readKeyFile(path) : null
+    if (raced) return { key: raced, source: 'file', path }
+    throw error
+  } finally {
+    await rm(aside, { force: true })
+  }
+  return found
 }
 
 /** Decodes a base64 (or base64url) key, or throws an error that names where it came from. */
@@ -51,29 +94,13 @@ export function parseEncryptionKey(text: string, origin: string): Buffer {
   // Buffer.from skips characters that are not base64, so check the alphabet before trusting it.
   const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : null
   if (key?.length !== KEY_BYTES) {
-    throw new Error(
+    throw new StartupError(
       `${origin} must be ${KEY_BYTES} random bytes in base64` +
-        `${key ? ` (it decodes to ${key.length} bytes)` : ''}; generate one with ` +
-        '`openssl rand -base64 32`',
+        `${key ? ` (it decodes to ${key.length} bytes)` : ''}`,
+      'generate one with `openssl rand -base64 32`',
     )
   }
   return key
-}
-
-async function readOrCreateKeyFile(path: string, dataDir: string): Promise<EncryptionKey> {
-  const existing = await readKeyFile(path)
-  if (existing) return { key: existing, source: 'file', path }
-  await mkdir(dataDir, { recursive: true, mode: 0o700 })
-  const key = randomBytes(KEY_BYTES)
-  try {
-    // `wx`: when two processes start at once, the second reads the first one's key.
-    await writeFile(path, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
-  } catch (error) {
-    const raced = isErrno(error, 'EEXIST') ? await readKeyFile(path) : null
-    if (raced) return { key: raced, source: 'file', path }
-    throw error
-  }
-  return { key, source: 'generated', path }
 }
 
 async function readKeyFile(path: string): Promise<Buffer | null> {
@@ -81,14 +108,15 @@ async function readKeyFile(path: string): Promise<Buffer | null> {
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) return null
-    throw error
+    const code = errnoCode(error)
+    // ENOTDIR: the data directory is under a file, which start-up reports by the setting's name.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null
+    throw new StartupError(
+      `the encryption key file ${path} cannot be read (${code ?? String(error)})`,
+      'make it a readable file holding the key, or set persistence.encryption_key',
+    )
   }
   // A copied key file often loses its mode; other users must never be able to read it.
   if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600)
   return parseEncryptionKey(text, path)
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code
 }

@@ -7,12 +7,17 @@ import { MemoryApiKeyStore } from '../auth/api-key-store.ts'
 import type { AuthStores } from '../auth/from-config.ts'
 import { MemoryOAuthStateStore, MemoryOAuthTokenStore } from '../auth/oauth-store.ts'
 import type { Logger } from '../logger.ts'
-import { loadEncryptionKey } from '../secrets/encryption-key.ts'
+import {
+  type EncryptionKey,
+  findEncryptionKey,
+  keepEncryptionKey,
+} from '../secrets/encryption-key.ts'
 import { SecretBox } from '../secrets/secret-box.ts'
 import type { Database, SqlDialectName } from './database.ts'
-import { verifyEncryptionKey } from './key-check.ts'
+import { refuseOtherKey, verifyEncryptionKey } from './key-check.ts'
 import { MemorySessionStore } from './memory.ts'
 import { migrateToLatest } from './migrations/provider.ts'
+import { probePostgres } from './postgres-probe.ts'
 import { RetryingSessionStore } from './retrying-store.ts'
 import type { SessionStore } from './session-store.ts'
 import { SqlSessionStore } from './sql.ts'
@@ -43,6 +48,8 @@ export interface OpenStoreOptions {
   env?: Readonly<Record<string, string | undefined>>
   /** Overrides `persistence.schema` (tests use a fresh one per run). */
   schema?: string
+  /** A key start-up already found (see `findEncryptionKey`); found here otherwise. */
+  key?: EncryptionKey
 }
 
 /** An open store and what to close when the server stops. */
@@ -89,24 +96,29 @@ export async function openStore(
     return { store, db: null, authStores, close: () => store.close() }
   }
   const { logger } = options
+  const found =
+    options.key ??
+    (await findEncryptionKey({
+      configKey: persistence.encryption_key,
+      env: options.env ?? process.env,
+      dataDir: options.dataDir ?? defaultDataDir(persistence),
+    }))
   const opened =
     persistence.backend === 'postgres'
       ? await openPostgres(persistence, options)
       : await openSqlite(persistence.path)
   const { db } = opened
   try {
+    // Before migrating or saving a generated key: a database written with another key is left
+    // exactly as it was.
+    await refuseOtherKey(db, new SecretBox(found.key), found)
     await migrateToLatest(db, persistence.backend)
-    const dataDir = options.dataDir ?? defaultDataDir(persistence)
-    const key = await loadEncryptionKey({
-      configKey: persistence.encryption_key,
-      env: options.env ?? process.env,
-      dataDir,
-    })
+    const key = await keepEncryptionKey(found)
     if (key.source === 'generated') {
       logger.warn({ path: key.path }, 'generated an encryption key; back it up with the database')
     }
     const box = new SecretBox(key.key)
-    await verifyEncryptionKey(db, box)
+    await verifyEncryptionKey(db, box, key)
     logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
     const store = await sessionStore(opened, box, options)
     // One connection for everything: a sign-in and the sessions it starts live and are backed up
@@ -180,6 +192,7 @@ async function openPostgres(
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`persistence.schema must match ${SCHEMA_NAME} (got ${JSON.stringify(schema)})`)
   }
+  await probePostgres(persistence.url)
   // search_path, set as a startup option, puts every table (and Kysely's own migration tables)
   // in the schema without qualifying a single query.
   const pool = new pg.Pool({
@@ -207,7 +220,11 @@ async function openPostgres(
   return { db }
 }
 
-function defaultDataDir(persistence: PersistenceSettings): string {
+/**
+ * Where the generated key file goes unless `dataDir` says otherwise: beside the SQLite file, or
+ * `./data` for PostgreSQL.
+ */
+export function defaultDataDir(persistence: Pick<PersistenceSettings, 'backend' | 'path'>): string {
   return persistence.backend === 'sqlite' ? dirname(resolve(persistence.path)) : resolve('data')
 }
 

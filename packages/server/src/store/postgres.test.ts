@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Kysely, sql } from 'kysely'
@@ -67,12 +67,16 @@ function describePostgres(): void {
       expect((await handle.store.get(record.session_id))?.environment.GITHUB_TOKEN).toBe(secret)
     })
 
-    it('refuses a second replica whose key differs', async () => {
+    it('refuses a second replica whose key differs, and writes no key file for it', async () => {
       const otherDir = await mkdtemp(join(tmpdir(), 'aap-postgres-other-'))
       try {
         await expect(
           openStore(persistence, { logger, env: {}, dataDir: otherDir, schema }),
-        ).rejects.toThrow(/every replica sharing a database needs the same key/)
+        ).rejects.toMatchObject({
+          message: expect.stringMatching(/written with another encryption key/),
+          hint: expect.stringMatching(/every replica sharing a database needs the same key/),
+        })
+        expect(await readdir(otherDir)).toEqual([])
       } finally {
         await rm(otherDir, { recursive: true, force: true })
       }

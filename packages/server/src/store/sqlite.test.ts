@@ -154,7 +154,7 @@ describe('openStore with SQLite', () => {
     await first.close()
     const otherKey = randomBytes(32).toString('base64')
     await expect(openIn(dir, { AGENTAPI_PROXY_ENCRYPTION_KEY: otherKey })).rejects.toThrow(
-      /encryption key does not match the one this database was written with/,
+      /encryption key \(AGENTAPI_PROXY_ENCRYPTION_KEY\) does not match the one this database was written with/,
     )
   })
 

@@ -1,0 +1,61 @@
+import { dirname, join } from 'node:path'
+import { type LoadedAuthFiles, loadAuthFiles } from '../auth/from-config.ts'
+import type { Config } from '../config/index.ts'
+import { type AgentChoice, resolveAgent } from '../provisioners/agent-command.ts'
+import { type EncryptionKey, findEncryptionKey } from '../secrets/encryption-key.ts'
+import { defaultDataDir } from '../store/open.ts'
+import { checkDirectory, checkFile } from './paths.ts'
+
+/** What the checks found, for start-up to use instead of reading it again. */
+export interface Checked {
+  agent: AgentChoice
+  authFiles: LoadedAuthFiles
+  /** The key that seals secrets; one to generate is only in memory. Unset: persistence is off. */
+  key: EncryptionKey | undefined
+}
+
+/**
+ * Every start-up check that needs no write: the files the config names are readable, the paths
+ * the server will create can be created, the encryption key is well-formed. Anything wrong is a
+ * `StartupError` (or a `ConfigError`) before the data directory, the key file, the database or a
+ * workdir exists. What needs a write or the network (the port, PostgreSQL, the key against the
+ * database) is checked next, still before any file is created.
+ *
+ * @example
+ * const checked = await preflight(config, process.env)
+ */
+export async function preflight(
+  config: Readonly<Config>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Checked> {
+  const agent = resolveAgent(config.agent, env.PATH)
+  const authFiles = await loadAuthFiles(config)
+  const root = config.session.workdir_root
+  await checkDirectory(root, 'session.workdir_root')
+  await checkDirectory(join(root, '.logs'), 'session.workdir_root')
+  return { agent, authFiles, key: await checkPersistence(config.persistence, env) }
+}
+
+async function checkPersistence(
+  persistence: Readonly<Config['persistence']>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<EncryptionKey | undefined> {
+  if (!persistence.enabled) return undefined
+  if (persistence.backend === 'sqlite') {
+    await checkFile(persistence.path, 'persistence.path', 'agentapi-proxy.sqlite')
+  }
+  const key = await findEncryptionKey({
+    configKey: persistence.encryption_key,
+    env,
+    dataDir: defaultDataDir(persistence),
+  })
+  // For SQLite the key file sits beside the database, whose directory was just checked.
+  if (key.source === 'generated' && key.path && persistence.backend === 'postgres') {
+    await checkDirectory(
+      dirname(key.path),
+      'the data directory',
+      'remove the file, or set persistence.encryption_key so no key file is needed',
+    )
+  }
+  return key
+}
