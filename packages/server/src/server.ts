@@ -7,7 +7,7 @@ import type { Config } from './config/index.ts'
 import type { Logger } from './logger.ts'
 import { type AgentChoice, resolveAgent } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
-import { createForwarder, createRequestListener } from './proxy/index.ts'
+import { createForwarder, createRequestListener, StreamRegistry } from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { openStore } from './store/open.ts'
@@ -54,6 +54,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
   const auth = await authFromConfig(config, { logger, stores: opened.authStores })
+  // Open proxied streams end with their credential or their session, not when the client leaves.
+  const streams = new StreamRegistry()
+  auth.events.subscribe((ids) => streams.revoke(ids))
   const sessions = sessionServiceFromConfig(config, {
     store,
     provisioner,
@@ -61,6 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     proxyEnv: env,
     roleEnv: auth.roleEnv,
+    onDelete: (sessionId) => streams.endSession(sessionId),
   })
   const restored = await sessions.restore()
   if (restored.adopted + restored.restarted + restored.reaped > 0) {
@@ -79,6 +83,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     logger,
     cors: { allowedOrigins: config.cors.allowed_origins },
     apiKeyHeader: config.auth.static.header_name,
+    streams,
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. See DESIGN §4.
