@@ -12,7 +12,7 @@ import type { GitHubApp, GitHubClient } from './github-client.ts'
 import { exchangeCode } from './github-code-exchange.ts'
 import type { GitHubIdentity, GitHubTokenResolver } from './github-token.ts'
 import type { OAuthStateStore, OAuthTokenRow, OAuthTokenStore } from './oauth-store.ts'
-import { issueTokens } from './oauth-tokens.ts'
+import { issueTokens, oauthFamilyId, oauthTokenId } from './oauth-tokens.ts'
 import type { Principal } from './principal.ts'
 import { hashSecret, secretMatches } from './secret.ts'
 
@@ -41,21 +41,6 @@ export interface OAuthServiceOptions {
   revokeAtGitHub?: 'token' | 'grant'
   /** Told of every revoked token and sign-in, so open streams close and minted keys die. */
   events?: CredentialEvents
-}
-
-/**
- * The credential id of one access token, and of the sign-in (refresh chain) it belongs to.
- *
- * @example
- * oauthTokenId(row) // 'oauth:7f0c…'
- */
-export function oauthTokenId(row: Pick<OAuthTokenRow, 'id'>): string {
-  return `oauth:${row.id}`
-}
-
-/** @example oauthFamilyId(row.family_id) // 'oauth-family:2b1d…' */
-export function oauthFamilyId(familyId: string): string {
-  return `oauth-family:${familyId}`
 }
 
 /**
