@@ -97,6 +97,8 @@ function forward(context: ExchangeContext, caller: Caller, principal: Principal)
     if (caller.res.destroyed) return
     context.directory.touch(caller.sessionId)
     track(context, caller, principal)
+    // Revoked between authentication and now: the registry has cut it already.
+    if (caller.res.destroyed) return
     new Exchange(context, caller).start(baseUrl)
   } catch (error) {
     refuse(context, caller, error)

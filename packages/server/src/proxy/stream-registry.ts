@@ -12,6 +12,10 @@ export interface OpenStream {
 // setTimeout takes at most a signed 32-bit delay; a later expiry is re-armed when it fires.
 const MAX_TIMER_MS = 2 ** 31 - 1
 
+// A request authenticated just before a revocation registers just after it; revocations are
+// remembered this long so that such a latecomer is cut at once instead of staying open.
+const REMEMBER_REVOKED_MS = 60_000
+
 interface Entry {
   stream: OpenStream
   timer: NodeJS.Timeout | undefined
@@ -32,6 +36,7 @@ interface Entry {
 export class StreamRegistry {
   readonly #bySession = new Map<string, Set<Entry>>()
   readonly #byCredential = new Map<string, Set<Entry>>()
+  readonly #revokedAt = new Map<string, number>()
   readonly #clock: () => number
 
   constructor(clock: () => number = Date.now) {
@@ -48,6 +53,10 @@ export class StreamRegistry {
   /** Tracks an exchange until the returned function is called (when it closes). */
   register(stream: OpenStream): () => void {
     const entry: Entry = { stream, timer: undefined }
+    if (stream.credential?.ids.some((id) => this.#revokedAt.has(id))) {
+      stream.cut()
+      return () => {}
+    }
     add(this.#bySession, stream.sessionId, entry)
     for (const id of stream.credential?.ids ?? []) add(this.#byCredential, id, entry)
     const expiresAt = stream.credential?.expires_at
@@ -57,7 +66,17 @@ export class StreamRegistry {
 
   /** Cuts every exchange opened with one of these credentials, or with one they minted. */
   revoke(credentialIds: readonly string[]): void {
-    for (const id of credentialIds) this.#cutAll(this.#byCredential.get(id))
+    const now = this.#clock()
+    // Map order is insertion order: the oldest revocations come first.
+    for (const [id, at] of this.#revokedAt) {
+      if (now - at < REMEMBER_REVOKED_MS) break
+      this.#revokedAt.delete(id)
+    }
+    for (const id of credentialIds) {
+      this.#revokedAt.delete(id)
+      this.#revokedAt.set(id, now)
+      this.#cutAll(this.#byCredential.get(id))
+    }
   }
 
   /** Cuts every exchange with this session (it is being deleted). */
