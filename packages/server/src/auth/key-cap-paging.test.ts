@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../testing/index.ts'
 
@@ -26,7 +27,10 @@ beforeAll(async () => {
     },
   })
 })
-afterAll(() => proxy?.close())
+afterAll(async () => {
+  await proxy?.close()
+  if (proxy) rmSync(proxy.dir, { recursive: true, force: true })
+})
 
 async function call(key: string, method: string, path: string, body?: unknown) {
   const res = await fetch(`${proxy.url}${path}`, {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { type IncomingMessage, request } from 'node:http'
 import { fileURLToPath } from 'node:url'
 import type { FakeGitHub } from '@agentapi-proxy/fake-github'
@@ -30,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await proxy?.close()
   await github?.close()
+  if (proxy) rmSync(proxy.dir, { recursive: true, force: true })
 })
 
 async function call(
@@ -135,6 +137,7 @@ describe('open streams end with what let them in', () => {
       expect((await deleting).status).toBe(200)
     } finally {
       await holding.close()
+      rmSync(holding.dir, { recursive: true, force: true })
     }
   })
 

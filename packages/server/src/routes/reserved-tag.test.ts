@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../testing/index.ts'
 
@@ -10,7 +11,10 @@ let proxy: TestServer
 beforeAll(async () => {
   proxy = await startTestServer()
 })
-afterAll(() => proxy?.close())
+afterAll(async () => {
+  await proxy?.close()
+  if (proxy) rmSync(proxy.dir, { recursive: true, force: true })
+})
 
 describe('the tag key __proto__ is refused, in tags and in the search filter alike', () => {
   it('answers 422 naming tags.__proto__ at POST /start, and starts nothing', async () => {
