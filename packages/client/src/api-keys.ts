@@ -1,5 +1,6 @@
 import type {
   ApiKeyList,
+  ApiKeyListQuery,
   CreateApiKeyRequest,
   CreatedApiKey,
   RevokedApiKey,
@@ -14,12 +15,13 @@ import { segment, type Transport } from './transport.ts'
  */
 export interface ApiKeysApi {
   /**
-   * `GET /api-keys`: the keys, never their secrets.
+   * `GET /api-keys`: one page of keys, oldest first, never their secrets.
    *
    * @example
-   * for (const k of (await client.listApiKeys()).api_keys) console.log(k.prefix, k.name)
+   * let page = await client.listApiKeys({ limit: 100 })
+   * while (page.next_cursor) page = await client.listApiKeys({ cursor: page.next_cursor })
    */
-  listApiKeys(): Promise<ApiKeyList>
+  listApiKeys(query?: ApiKeyListQuery): Promise<ApiKeyList>
   /**
    * `POST /api-keys` → 201: the key with its secret, which is never shown again.
    *
@@ -44,7 +46,12 @@ export interface ApiKeysApi {
  */
 export function apiKeysApi(transport: Transport): ApiKeysApi {
   return {
-    listApiKeys: () => transport.json<ApiKeyList>('GET', 'api-keys'),
+    listApiKeys: (query = {}) => {
+      const searchParams: Record<string, string | number> = {}
+      if (query.limit !== undefined) searchParams.limit = query.limit
+      if (query.cursor !== undefined) searchParams.cursor = query.cursor
+      return transport.json<ApiKeyList>('GET', 'api-keys', { searchParams })
+    },
     createApiKey: (body) => transport.json<CreatedApiKey>('POST', 'api-keys', { json: body }),
     revokeApiKey: (id) => transport.json<RevokedApiKey>('DELETE', `api-keys/${segment(id)}`),
   }

@@ -8,6 +8,7 @@ export type {
   AgentStatusResponse,
   ApiKey,
   ApiKeyList,
+  ApiKeyListQuery,
   AuthStatusResponse,
   AuthTypesResponse,
   CreateApiKeyRequest,

@@ -8,7 +8,12 @@ import { answerClientError, refuseConnect } from './http/protocol-errors.ts'
 import type { Logger } from './logger.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
-import { createForwarder, createRequestListener, type RequestListener } from './proxy/index.ts'
+import {
+  createForwarder,
+  createRequestListener,
+  type RequestListener,
+  StreamRegistry,
+} from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { type BoundListener, bindListener } from './startup/listener.ts'
@@ -65,6 +70,7 @@ interface Services {
   opened: OpenedStore
   auth: Auth
   sessions: SessionService
+  streams: StreamRegistry
 }
 
 /** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
@@ -89,6 +95,9 @@ async function openServices(
     })
     const stores = opened.authStores
     const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
+    // Open proxied streams end with their credential or their session, not when the client leaves.
+    const streams = new StreamRegistry()
+    auth.events.subscribe((ids) => streams.revoke(ids))
     const sessions = sessionServiceFromConfig(config, {
       store: opened.store,
       provisioner,
@@ -96,12 +105,13 @@ async function openServices(
       logger,
       proxyEnv: env,
       roleEnv: auth.roleEnv,
+      onDelete: (sessionId) => streams.endSession(sessionId),
     })
     const restored = await sessions.restore()
     if (restored.adopted + restored.restarted + restored.reaped > 0) {
       logger.info(restored, 'restored sessions')
     }
-    return { opened, auth, sessions }
+    return { opened, auth, sessions, streams }
   } catch (error) {
     await opened.close()
     throw error
@@ -112,7 +122,7 @@ async function openServices(
 function serve(
   options: StartServerOptions,
   agent: AgentChoice,
-  { opened, auth, sessions }: Services,
+  { opened, auth, sessions, streams }: Services,
   bound: BoundListener,
 ): RunningServer {
   const { config, logger } = options
@@ -129,6 +139,7 @@ function serve(
     logger,
     cors: { allowedOrigins: config.cors.allowed_origins },
     apiKeyHeader: config.auth.static.header_name,
+    streams,
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".

@@ -52,13 +52,30 @@ export const CreatedApiKeySchema = ApiKeySchema.extend({
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>
 
 /**
- * `GET /api-keys`.
+ * `GET /api-keys?limit&cursor`: oldest first, one page at a time.
  *
  * @example
- * for (const k of (await client.listApiKeys()).api_keys) console.log(k.prefix, k.name)
+ * const q: ApiKeyListQuery = { limit: 100 }
+ */
+export const ApiKeyListQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(512).optional().meta({ description: 'From `next_cursor`' }),
+})
+/** What a client may send to `GET /api-keys`; the server fills in `limit`. */
+export type ApiKeyListQuery = { limit?: number; cursor?: string }
+
+/**
+ * `GET /api-keys`: one page; `next_cursor` is null on the last.
+ *
+ * @example
+ * let page = await client.listApiKeys()
+ * while (page.next_cursor) page = await client.listApiKeys({ cursor: page.next_cursor })
  */
 export const ApiKeyListSchema = z
-  .object({ api_keys: z.array(ApiKeySchema) })
+  .object({
+    api_keys: z.array(ApiKeySchema),
+    next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page' }),
+  })
   .meta({ id: 'ApiKeyList' })
 export type ApiKeyList = z.infer<typeof ApiKeyListSchema>
 

@@ -25,19 +25,39 @@ export const UserIdSchema = z
   .meta({ description: 'User id', example: 'alice' })
 
 /**
+ * The one tag key refused everywhere (`POST /start` tags and `/search?tag.<key>`): assigning it
+ * to a plain JavaScript object sets the prototype instead of a property, so it would be
+ * dropped without a word by this server and by any client that reads tags into an object.
+ *
+ * @example
+ * RESERVED_TAG_KEY // '__proto__'
+ */
+export const RESERVED_TAG_KEY = '__proto__'
+const RESERVED_TAG_MESSAGE = '__proto__ is reserved and cannot be a tag key'
+
+/**
  * Free-form labels for finding sessions again (`GET /search?tag.team=infra`).
  *
  * @example
  * TagsSchema.parse({ team: 'infra', ticket: 'OPS-12' })
  */
 export const TagsSchema = z
-  .record(
-    z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9_.-]+$/, 'Tag keys use letters, digits and . _ -'),
-    z.string().max(256),
+  .preprocess(
+    (tags, ctx) => {
+      // zod drops an own `__proto__` key from records without an issue: look before it does.
+      if (typeof tags === 'object' && tags !== null && Object.hasOwn(tags, RESERVED_TAG_KEY)) {
+        ctx.addIssue({ code: 'custom', path: [RESERVED_TAG_KEY], message: RESERVED_TAG_MESSAGE })
+      }
+      return tags
+    },
+    z.record(
+      z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9_.-]+$/, 'Tag keys use letters, digits and . _ -'),
+      z.string().max(256),
+    ),
   )
   .refine((tags) => Object.keys(tags).length <= 32, 'At most 32 tags')
   .meta({ description: 'Labels for search', example: { team: 'infra' } })

@@ -34,11 +34,13 @@ export {
 export type {
   ApiKey,
   ApiKeyList,
+  ApiKeyListQuery,
   CreateApiKeyRequest,
   CreatedApiKey,
   RevokedApiKey,
 } from './api-keys.ts'
 export {
+  ApiKeyListQuerySchema,
   ApiKeyListSchema,
   ApiKeySchema,
   CreateApiKeyRequestSchema,
@@ -57,6 +59,7 @@ export type { Environment, Tags } from './common.ts'
 export {
   ENV_KEY_PATTERN,
   EnvironmentSchema,
+  RESERVED_TAG_KEY,
   SessionIdSchema,
   TagsSchema,
   TimestampSchema,

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import {
   EnvironmentSchema,
+  RESERVED_TAG_KEY,
   SessionIdSchema,
   TagsSchema,
   TimestampSchema,
@@ -130,6 +131,11 @@ export const SearchQuerySchema = z
   .catchall(z.string().max(256))
   .superRefine((query, ctx) => {
     for (const key of Object.keys(query)) {
+      if (key === `tag.${RESERVED_TAG_KEY}`) {
+        const message = `${RESERVED_TAG_KEY} is reserved and cannot be a tag key`
+        ctx.addIssue({ code: 'custom', path: [key], message })
+        continue
+      }
       if (key in SEARCH_FIELDS || /^tag\.[A-Za-z0-9_.-]{1,64}$/.test(key)) continue
       ctx.addIssue({ code: 'custom', path: [key], message: 'Unknown search parameter' })
     }

@@ -101,6 +101,21 @@ describe('API keys', () => {
     await expect(robot.authStatus()).rejects.toMatchObject({ status: 401, code: 'unauthorized' })
   })
 
+  it('pages the list: limit and next_cursor, oldest first, until next_cursor is null', async () => {
+    const made = []
+    for (let i = 0; i < 3; i++) made.push((await admin.createApiKey({ name: `page-${i}` })).id)
+    const seen: string[] = []
+    let page = await admin.listApiKeys({ limit: 1 })
+    seen.push(...page.api_keys.map((k) => k.id))
+    while (page.next_cursor) {
+      page = await admin.listApiKeys({ limit: 1, cursor: page.next_cursor })
+      expect(page.api_keys).toHaveLength(1)
+      seen.push(...page.api_keys.map((k) => k.id))
+    }
+    expect(seen).toEqual((await admin.listApiKeys({ limit: 500 })).api_keys.map((k) => k.id))
+    expect(seen.slice(-3)).toEqual(made)
+  })
+
   it('names the request when a key is not there', async () => {
     const error = await admin.revokeApiKey('key_nope').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)

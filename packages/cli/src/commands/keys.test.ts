@@ -118,4 +118,27 @@ describe('agentapi-proxy against a server with its own API-key header', () => {
       await custom.close()
     }
   })
+
+  it("lists every key, following next_cursor past the server's largest page of 500", async () => {
+    const create = (user: string, i: number) =>
+      fetch(`${proxy.url}/api-keys`, {
+        method: 'POST',
+        headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `bulk-${i}`, user_id: user }),
+      }).then((res) => expect(res.status).toBe(201))
+    // 100 active keys per user is the default cap: 6 users hold the 501 keys.
+    for (let i = 0; i < 501; i += 20) {
+      await Promise.all(
+        Array.from({ length: Math.min(20, 501 - i) }, (_, j) =>
+          create(`bulk${(i + j) % 6}`, i + j),
+        ),
+      )
+    }
+    const { code, stdout, stderr } = await proxy.cli(['keys', 'list', '--json'], as(ADMIN_KEY))
+    expect(code, stderr).toBe(0)
+    const listed = JSON.parse(stdout)
+    expect(listed.next_cursor).toBeNull()
+    const bulk = listed.api_keys.filter((k: { name: string }) => k.name.startsWith('bulk-'))
+    expect(new Set(bulk.map((k: { id: string }) => k.id)).size).toBe(501)
+  })
 })

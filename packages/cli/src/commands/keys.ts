@@ -52,20 +52,32 @@ export async function createKeyCommand(options: CreateKeyOptions): Promise<void>
   )
 }
 
+// The server's largest page: an admin's list of everyone's keys takes few requests.
+const PAGE = 500
+
 /**
- * Lists API keys (yours, or everyone's for an admin) as a table; never their secrets.
+ * Lists API keys (yours, or everyone's for an admin) as a table, following `next_cursor` to
+ * the last page; never their secrets.
  *
  * @example
  * await listKeysCommand({ json: true })
  */
 export async function listKeysCommand(options: ConnectionOptions): Promise<void> {
   const { client, url } = connect(options)
-  const list = await client.listApiKeys().catch((error: unknown) => {
-    throw explainFailure(error, { url })
-  })
-  if (options.json) return printJson(list)
-  if (list.api_keys.length === 0) return note('No API keys.')
-  printLine(keyTable(list.api_keys))
+  const keys: ApiKey[] = []
+  let cursor: string | undefined
+  do {
+    const page = await client
+      .listApiKeys({ limit: PAGE, ...(cursor ? { cursor } : {}) })
+      .catch((error: unknown) => {
+        throw explainFailure(error, { url })
+      })
+    keys.push(...page.api_keys)
+    cursor = page.next_cursor ?? undefined
+  } while (cursor)
+  if (options.json) return printJson({ api_keys: keys, next_cursor: null })
+  if (keys.length === 0) return note('No API keys.')
+  printLine(keyTable(keys))
 }
 
 /**

@@ -26,6 +26,7 @@ export function sampleApiKeyRow(overrides: Partial<ApiKeyRow> = {}): ApiKeyRow {
     expires_at: '2026-06-01T00:00:00.000Z',
     last_used_at: '2026-03-02T08:30:00.000Z',
     revoked_at: null,
+    created_by: 'static:5d41402abc4b2a76b9719d91',
     ...overrides,
   }
 }
@@ -100,9 +101,38 @@ export function describeApiKeyStoreContract(
       ]
       for (const row of rows) await store.insert(row)
       const [bobFirst, carol, , bobLater] = rows
-      expect(await store.list('bob')).toStrictEqual([bobFirst, bobLater])
+      expect(await store.list({ user_id: 'bob' })).toStrictEqual([bobFirst, bobLater])
       expect(await store.list()).toStrictEqual([bobFirst, carol, bobLater])
-      expect(await store.list('nobody')).toEqual([])
+      expect(await store.list({ user_id: 'nobody' })).toEqual([])
+    })
+
+    it('pages in (created_at, id) order, ties broken by id', async () => {
+      const rows = [
+        sampleApiKeyRow({ id: 'key_b', created_at: at(1) }),
+        sampleApiKeyRow({ id: 'key_a', created_at: at(1) }),
+        sampleApiKeyRow({ id: 'key_c', created_at: at(2) }),
+      ]
+      for (const row of rows) await store.insert(row)
+      const first = await store.list({ limit: 2 })
+      expect(first.map((row) => row.id)).toEqual(['key_a', 'key_b'])
+      const after = { created_at: at(1), id: 'key_b' }
+      expect((await store.list({ after, limit: 2 })).map((row) => row.id)).toEqual(['key_c'])
+    })
+
+    it('finds the unrevoked keys a credential minted, and counts the active ones', async () => {
+      const parent = sampleApiKeyRow({ created_by: null, user_id: 'dan' })
+      const kids = [
+        sampleApiKeyRow({ created_by: parent.id, user_id: 'dan', expires_at: null }),
+        sampleApiKeyRow({ created_by: parent.id, user_id: 'dan', revoked_at: at(3) }),
+        sampleApiKeyRow({ created_by: parent.id, user_id: 'dan', expires_at: at(5) }),
+      ]
+      for (const row of [parent, ...kids]) await store.insert(row)
+      const found = await store.children(parent.id)
+      expect(found.map((row) => row.id).sort()).toEqual([kids[0]?.id, kids[2]?.id].sort())
+      expect(await store.children('key_nobody')).toEqual([])
+      // parent (expires in June) and kids 0 and 2 at minute 4; kid 2 has expired by minute 6.
+      expect(await store.countActive('dan', at(4))).toBe(3)
+      expect(await store.countActive('dan', at(6))).toBe(2)
     })
 
     it('records the last use', async () => {
@@ -120,7 +150,7 @@ export function describeApiKeyStoreContract(
       expect(await store.revoke(row.id, at(41))).toBe(false)
       expect(await store.revoke('key_missing', at(41))).toBe(false)
       expect(await store.findByHash(row.hash)).toStrictEqual({ ...row, revoked_at: at(40) })
-      expect(await store.list(row.user_id)).toEqual([])
+      expect(await store.list({ user_id: row.user_id })).toEqual([])
     })
 
     it('lets exactly one of several racing revokes win', async () => {

@@ -17,6 +17,20 @@ export interface ApiKeyRow {
   expires_at: string | null
   last_used_at: string | null
   revoked_at: string | null
+  /**
+   * The credential that minted it (`key_…`, `static:…`, `oauth-family:…`); null for keys made
+   * before parents were recorded. Revoking the parent revokes the key.
+   */
+  created_by: string | null
+}
+
+/** A page of {@link ApiKeyStore.list}: oldest first, after a position, at most `limit` rows. */
+export interface ApiKeyListQuery {
+  /** One user's keys; everyone's when unset. */
+  user_id?: string
+  limit?: number
+  /** Rows strictly after this one in (created_at, id) order. */
+  after?: { created_at: string; id: string }
 }
 
 /**
@@ -33,8 +47,12 @@ export interface ApiKeyStore {
   findById(id: string): Promise<ApiKeyRow | undefined>
   /** The row whose `hash` equals this digest, revoked or not. */
   findByHash(hash: string): Promise<ApiKeyRow | undefined>
-  /** Rows that are not revoked, oldest first; of one user, or of everyone when unset. */
-  list(userId?: string): Promise<ApiKeyRow[]>
+  /** Rows that are not revoked, oldest first (by created_at, then id). */
+  list(query?: ApiKeyListQuery): Promise<ApiKeyRow[]>
+  /** Rows that are not revoked and were minted by `parentId`. */
+  children(parentId: string): Promise<ApiKeyRow[]>
+  /** How many of the user's keys are neither revoked nor expired at `now` (ISO 8601). */
+  countActive(userId: string, now: string): Promise<number>
   touch(id: string, lastUsedAt: string): Promise<void>
   /** Sets `revoked_at`; false when the row is missing or already revoked. */
   revoke(id: string, revokedAt: string): Promise<boolean>
@@ -63,10 +81,31 @@ export class MemoryApiKeyStore implements ApiKeyStore {
     return undefined
   }
 
-  async list(userId?: string): Promise<ApiKeyRow[]> {
+  async list(query: ApiKeyListQuery = {}): Promise<ApiKeyRow[]> {
+    const { user_id, after, limit = Number.POSITIVE_INFINITY } = query
     return [...this.#rows.values()]
-      .filter((row) => row.revoked_at === null && (userId === undefined || row.user_id === userId))
+      .filter(
+        (row) => row.revoked_at === null && (user_id === undefined || row.user_id === user_id),
+      )
+      .sort(byCreation)
+      .filter((row) => after === undefined || byCreation(row, after) > 0)
+      .slice(0, limit)
       .map((row) => ({ ...row, permissions: [...row.permissions] }))
+  }
+
+  async children(parentId: string): Promise<ApiKeyRow[]> {
+    return [...this.#rows.values()]
+      .filter((row) => row.revoked_at === null && row.created_by === parentId)
+      .map((row) => ({ ...row, permissions: [...row.permissions] }))
+  }
+
+  async countActive(userId: string, now: string): Promise<number> {
+    let count = 0
+    for (const row of this.#rows.values()) {
+      const live = row.expires_at === null || row.expires_at > now
+      if (row.user_id === userId && row.revoked_at === null && live) count++
+    }
+    return count
   }
 
   async touch(id: string, lastUsedAt: string): Promise<void> {
@@ -85,4 +124,13 @@ export class MemoryApiKeyStore implements ApiKeyStore {
   #copy(row: ApiKeyRow | undefined): ApiKeyRow | undefined {
     return row && { ...row, permissions: [...row.permissions] }
   }
+}
+
+// Creation time, then id: the order SQL stores list in, so pages never overlap or skip.
+function byCreation(
+  a: Pick<ApiKeyRow, 'created_at' | 'id'>,
+  b: Pick<ApiKeyRow, 'created_at' | 'id'>,
+) {
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }

@@ -73,6 +73,7 @@ describe('ApiKeyService', () => {
       role: 'member',
       permissions: ['session:create', 'session:list'],
       auth_type: 'api_key',
+      credential: { ids: [id], expires_at: null, minter_id: id, minter_expires_at: null },
     })
     const [listed] = (await service.list(alice)).api_keys
     expect(listed).toMatchObject({ id, last_used_at: '2026-01-01T00:00:05.000Z' })

@@ -107,6 +107,9 @@ describe('createAuthenticator', () => {
       role: 'admin',
       permissions: ['*'],
       auth_type: 'api_key',
+      credential: expect.objectContaining({
+        ids: [expect.stringMatching(/^static:[0-9a-f]{24}$/)],
+      }),
     })
     expect(githubCalls()).toBe(0)
   })

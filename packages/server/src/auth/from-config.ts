@@ -3,6 +3,7 @@ import type { Logger } from '../logger.ts'
 import { type ApiKeyStore, MemoryApiKeyStore } from './api-key-store.ts'
 import { ApiKeyService } from './api-keys.ts'
 import { type Authenticate, createAuthenticator } from './authenticate.ts'
+import { CredentialEvents } from './credential-events.ts'
 import { GitHubClient } from './github-client.ts'
 import { OAuthService } from './github-oauth.ts'
 import { GitHubTokenResolver } from './github-token.ts'
@@ -26,6 +27,8 @@ export interface AuthStores {
 export interface Auth {
   authenticate: Authenticate
   apiKeys: ApiKeyService
+  /** Revocations of keys and OAuth tokens, for the proxy to close the streams they hold open. */
+  events: CredentialEvents
   /** Present when `auth.github.oauth` is configured. */
   oauth: OAuthService | undefined
   roleEnv: RoleEnv
@@ -74,7 +77,14 @@ export async function authFromConfig(
     oauthTokens: new MemoryOAuthTokenStore(),
   }
   const { staticKeys, roleEnv } = options.files ?? (await loadAuthFiles(config, options.cwd))
-  const apiKeys = new ApiKeyService({ store: stores.apiKeys })
+  const events = new CredentialEvents()
+  const apiKeys = new ApiKeyService({
+    store: stores.apiKeys,
+    staticKeys,
+    events,
+    maxPerUser: auth.managed_keys.max_per_user,
+    logger: options.logger,
+  })
   const github = new GitHubClient({ baseUrl: auth.github.base_url })
   const resolver = new GitHubTokenResolver({ client: github, mapping: auth.github.user_mapping })
   const oauth = auth.github.oauth
@@ -85,11 +95,13 @@ export async function authFromConfig(
         states: stores.oauthStates,
         tokens: stores.oauthTokens,
         logger: options.logger,
+        events,
       })
     : undefined
   return {
     authenticate: createAuthenticator(auth, { staticKeys, apiKeys, oauth, githubTokens: resolver }),
     apiKeys,
+    events,
     oauth,
     roleEnv,
     staticKeyCount: staticKeys.size,

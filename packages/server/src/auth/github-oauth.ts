@@ -7,11 +7,12 @@ import type {
 import type { Config } from '../config/schema.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import type { CredentialEvents } from './credential-events.ts'
 import type { GitHubApp, GitHubClient } from './github-client.ts'
 import { exchangeCode } from './github-code-exchange.ts'
 import type { GitHubIdentity, GitHubTokenResolver } from './github-token.ts'
 import type { OAuthStateStore, OAuthTokenRow, OAuthTokenStore } from './oauth-store.ts'
-import { issueTokens } from './oauth-tokens.ts'
+import { issueTokens, oauthFamilyId, oauthTokenId } from './oauth-tokens.ts'
 import type { Principal } from './principal.ts'
 import { hashSecret, secretMatches } from './secret.ts'
 
@@ -38,6 +39,8 @@ export interface OAuthServiceOptions {
   refreshTtlMs?: number
   /** What logout revokes at GitHub: this sign-in's token (default) or the user's whole grant. */
   revokeAtGitHub?: 'token' | 'grant'
+  /** Told of every revoked token and sign-in, so open streams close and minted keys die. */
+  events?: CredentialEvents
 }
 
 /**
@@ -130,6 +133,7 @@ export class OAuthService {
     // old pair is spent: a GitHub outage must not cost the user their refresh token.
     const identity = await this.#recheck(row)
     if (!(await this.#options.tokens.revoke(row.id, iso(now)))) return this.#refuseReuse(row)
+    await this.#options.events?.revoked([oauthTokenId(row)])
     return this.#issue(identity, row.github_token, row.family_id)
   }
 
@@ -139,7 +143,7 @@ export class OAuthService {
     if (!row || !secretMatches(accessToken, row.access_hash) || row.revoked_at !== null) {
       return { status: 'logged_out' }
     }
-    await this.#options.tokens.revokeFamily(row.family_id, iso(this.#clock()))
+    await this.#revokeFamily(row.family_id)
     this.#options.resolver.forget(row.github_token)
     await this.#revokeAtGitHub(row)
     return { status: 'logged_out' }
@@ -163,12 +167,25 @@ export class OAuthService {
         `This access token expired at ${row.expires_at}; refresh it with POST /oauth/refresh or sign in again`,
       )
     }
+    const family = oauthFamilyId(row.family_id)
     return {
       user_id: row.user_id,
       role: row.role,
       permissions: row.permissions,
       auth_type: 'oauth',
+      // A key minted by a sign-in lives at most as long as the sign-in, not its 8-hour token.
+      credential: {
+        ids: [oauthTokenId(row), family],
+        expires_at: row.expires_at,
+        minter_id: family,
+        minter_expires_at: row.refresh_expires_at,
+      },
     }
+  }
+
+  async #revokeFamily(familyId: string): Promise<void> {
+    await this.#options.tokens.revokeFamily(familyId, iso(this.#clock()))
+    await this.#options.events?.revoked([oauthFamilyId(familyId)])
   }
 
   async #issue(identity: GitHubIdentity, githubToken: string, familyId: string) {
@@ -185,7 +202,7 @@ export class OAuthService {
       return await this.#options.resolver.resolve(row.github_token)
     } catch (error) {
       if (error instanceof AppError && error.code === 'unauthorized') {
-        await this.#options.tokens.revokeFamily(row.family_id, iso(this.#clock()))
+        await this.#revokeFamily(row.family_id)
         throw new AppError(
           'unauthorized',
           'GitHub no longer accepts this sign-in (access was revoked); sign in again',
@@ -197,7 +214,7 @@ export class OAuthService {
 
   // A refresh token used twice means two parties hold it: end the whole chain (RFC 9700 §4.14).
   async #refuseReuse(row: OAuthTokenRow): Promise<never> {
-    await this.#options.tokens.revokeFamily(row.family_id, iso(this.#clock()))
+    await this.#revokeFamily(row.family_id)
     throw new AppError('unauthorized', 'This refresh token was already used; sign in again')
   }
 

@@ -77,3 +77,23 @@ export function issueTokens(
   }
   return { row, response }
 }
+
+/**
+ * The credential id of one access token: revoked when it is refreshed.
+ *
+ * @example
+ * oauthTokenId(row) // 'oauth:7f0c…'
+ */
+export function oauthTokenId(row: Pick<OAuthTokenRow, 'id'>): string {
+  return `oauth:${row.id}`
+}
+
+/**
+ * The credential id of a sign-in (every pair of its refresh chain): revoked at logout.
+ *
+ * @example
+ * oauthFamilyId(row.family_id) // 'oauth-family:2b1d…'
+ */
+export function oauthFamilyId(familyId: string): string {
+  return `oauth-family:${familyId}`
+}

@@ -10,6 +10,24 @@ export interface Principal {
   permissions: readonly Permission[]
   /** How the caller authenticated; `none` when auth is disabled. */
   auth_type: AuthType | 'none'
+  /** Which credential proved it, when the proxy can revoke or expire it (not GitHub tokens). */
+  credential?: CredentialRef
+}
+
+/**
+ * The credential behind a principal, as revocation and key minting see it. Ids are opaque and
+ * never secrets: `key_…` for a managed key, `static:<digest prefix>` for a configured key,
+ * `oauth:<row>` and `oauth-family:<sign-in>` for the proxy's OAuth tokens.
+ */
+export interface CredentialRef {
+  /** This credential first, then what it descends from: revoking any of them ends it. */
+  ids: readonly string[]
+  /** When it stops working by itself (ISO 8601); null for never. */
+  expires_at: string | null
+  /** What a key minted with it records as its parent, so revoking that revokes the key. */
+  minter_id: string
+  /** The latest a key minted with it may live: the creator's own end. */
+  minter_expires_at: string | null
 }
 
 /** The caller when `auth.enabled` is false: an admin with every permission. */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../config/load.ts'
 import { ConfigSchema } from '../config/schema.ts'
 import { AppError } from '../errors.ts'
-import { loadStaticKeys } from './static-keys.ts'
+import { hashSecret } from './secret.ts'
+import { loadStaticKeys, staticKeyId } from './static-keys.ts'
 
 const CONFIG_KEY = 'static-config-key-0123456789'
 const FILE_KEY = 'static-file-key-0123456789'
@@ -43,12 +44,15 @@ describe('loadStaticKeys', () => {
     })
     const keys = await loadStaticKeys(config, { cwd })
     expect(keys.size).toBe(2)
+    const id = staticKeyId(hashSecret(CONFIG_KEY))
     expect(keys.authenticate(CONFIG_KEY)).toEqual({
       user_id: 'alice',
       role: 'member',
       permissions: ['session:list'],
       auth_type: 'api_key',
+      credential: { ids: [id], expires_at: null, minter_id: id, minter_expires_at: null },
     })
+    expect(keys.lookup(id)).toMatchObject({ user_id: 'alice' })
     expect(keys.authenticate(FILE_KEY)).toMatchObject({ user_id: 'bot', role: 'admin' })
     expect(keys.authenticate('static-config-key-0123456780')).toBeUndefined()
   })

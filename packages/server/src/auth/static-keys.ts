@@ -70,9 +70,31 @@ export class StaticKeys {
         `This API key expired at ${match.expires_at}; ask an admin for a new one`,
       )
     }
-    const { user_id, role, permissions } = match
-    return { user_id, role, permissions, auth_type: 'api_key' }
+    const { user_id, role, permissions, expires_at } = match
+    const id = staticKeyId(match.hash)
+    const credential = { ids: [id], expires_at, minter_id: id, minter_expires_at: expires_at }
+    return { user_id, role, permissions, auth_type: 'api_key', credential }
   }
+
+  /**
+   * The configured key behind a `static:` id, expired or not; undefined once it is no longer
+   * configured. A managed key minted with it checks this at every use: config has no revoke
+   * event, so removing a key from it (or letting it expire) is its revocation.
+   */
+  lookup(id: string): StaticKeyEntry | undefined {
+    return this.#entries.find((candidate) => staticKeyId(candidate.hash) === id)
+  }
+}
+
+/**
+ * A configured key's id: a prefix of its digest (96 bits), stable across restarts and never
+ * the key itself.
+ *
+ * @example
+ * staticKeyId(hashSecret('my-static-key')) // 'static:5d41402abc4b2a76b9719d91'
+ */
+export function staticKeyId(hash: string): string {
+  return `static:${hash.slice(0, 24)}`
 }
 
 /**

@@ -52,6 +52,16 @@ const AuthSchema = z.strictObject({
       oauth: OAuthSchema.optional(),
     })
     .prefault({}),
+  managed_keys: z
+    .strictObject({
+      max_per_user: z
+        .number()
+        .int()
+        .positive()
+        .default(100)
+        .describe('active (unrevoked, unexpired) API keys one user may hold'),
+    })
+    .prefault({}),
 })
 
 const AgentSchema = z.strictObject({

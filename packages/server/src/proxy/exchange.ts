@@ -9,6 +9,7 @@ import type { CorsPolicy } from './cors.ts'
 import type { SessionDirectory } from './directory.ts'
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts'
 import { sendProblem } from './problem.ts'
+import type { StreamRegistry } from './stream-registry.ts'
 
 /** What every exchange of one forwarder shares. */
 export interface ExchangeContext {
@@ -18,6 +19,7 @@ export interface ExchangeContext {
   directory: SessionDirectory
   pools: BackendPools
   logger: Logger
+  streams?: StreamRegistry | undefined
 }
 
 /** The caller of one exchange: its request, response and identity. */

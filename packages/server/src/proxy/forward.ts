@@ -9,6 +9,7 @@ import type { SessionDirectory } from './directory.ts'
 import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
 import { requestIdOf } from './headers.ts'
 import { sendProblem } from './problem.ts'
+import type { StreamRegistry } from './stream-registry.ts'
 
 /** What {@link createForwarder} is built from. */
 export interface ForwarderOptions {
@@ -20,6 +21,8 @@ export interface ForwarderOptions {
   timeouts?: Partial<ForwardTimeouts>
   /** The header API keys arrive in (`auth.static.header_name`); never forwarded. */
   apiKeyHeader?: string
+  /** Where open exchanges are tracked, to be cut on revocation, expiry or session delete. */
+  streams?: StreamRegistry
 }
 
 /** The reverse proxy for `/:sessionId/*`. */
@@ -56,6 +59,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     directory: options.directory,
     pools,
     logger: options.logger,
+    streams: options.streams,
   }
   const { authenticate } = options
   return {
@@ -92,10 +96,26 @@ function forward(context: ExchangeContext, caller: Caller, principal: Principal)
     // The caller may have left while we authenticated: no agent request for nobody.
     if (caller.res.destroyed) return
     context.directory.touch(caller.sessionId)
+    track(context, caller, principal)
+    // Revoked between authentication and now: the registry has cut it already.
+    if (caller.res.destroyed) return
     new Exchange(context, caller).start(agent.url, agent.secret)
   } catch (error) {
     refuse(context, caller, error)
   }
+}
+
+// Every exchange is tracked, not only SSE: any request may be long (a slow upload, a held
+// response), and none may outlast the credential or the session it was let in with.
+function track(context: ExchangeContext, caller: Caller, principal: Principal): void {
+  if (!context.streams) return
+  const { res, sessionId } = caller
+  const release = context.streams.register({
+    sessionId,
+    credential: principal.credential,
+    cut: () => res.destroy(),
+  })
+  res.once('close', release)
 }
 
 function headerName(configured: string | undefined): string {

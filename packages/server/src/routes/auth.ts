@@ -40,7 +40,7 @@ export function registerAuthRoutes(app: OpenAPIHono, auth: Auth, config: Readonl
   })
 
   app.openapi(routes.listApiKeys, async (c) =>
-    c.json(await auth.apiKeys.list(await callerOf(c)), 200),
+    c.json(await auth.apiKeys.list(await callerOf(c), c.req.valid('query')), 200),
   )
   app.openapi(routes.createApiKey, async (c) =>
     c.json(await auth.apiKeys.create(await callerOf(c), c.req.valid('json')), 201),

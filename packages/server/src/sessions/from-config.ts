@@ -15,6 +15,8 @@ export interface SessionServiceParts {
   logger: Logger
   proxyEnv: Record<string, string | undefined>
   roleEnv?: (role: string) => Record<string, string> | undefined
+  /** Told when a session is deleted (the proxy closes its streams). */
+  onDelete?: (sessionId: string) => void
 }
 
 /**

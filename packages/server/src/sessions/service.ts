@@ -52,6 +52,8 @@ export interface SessionServiceOptions {
   suspendOnShutdown?: boolean
   /** How long stopped and failed sessions stay searchable; 0 keeps them forever. */
   retentionMs?: number
+  /** Told when a session is deleted, before its agent stops, so its open streams end now. */
+  onDelete?: (sessionId: string) => void
   logger: Logger
 }
 
@@ -154,6 +156,8 @@ export class SessionService implements SessionDirectory {
   /** Stops the agent (SIGTERM, then SIGKILL after the grace period) and removes its workdir. */
   async delete(principal: Principal, sessionId: string): Promise<DeleteSessionResponse> {
     const record = await this.#visible(principal, sessionId)
+    // The agent may take the whole stop grace to exit; its streams end with the DELETE.
+    this.#options.onDelete?.(sessionId)
     await this.#runtime.stop(sessionId, 'stopped', null)
     this.#runtime.forget(sessionId)
     if (record.workdir) {

@@ -63,6 +63,8 @@ export interface ApiKeysTable {
   expires_at: string | null
   last_used_at: string | null
   revoked_at: string | null
+  /** The credential that minted the key (migration 0004); null for older rows. */
+  created_by: string | null
 }
 
 /** Pending OAuth sign-ins (see `OAuthStateRow`). */

@@ -1,6 +1,6 @@
 import type { Permission, Role } from '@agentapi-proxy/shared'
 import type { Kysely } from 'kysely'
-import type { ApiKeyRow, ApiKeyStore } from '../auth/api-key-store.ts'
+import type { ApiKeyListQuery, ApiKeyRow, ApiKeyStore } from '../auth/api-key-store.ts'
 import type { ApiKeysTable, Database } from './database.ts'
 
 const SHA256_HEX = /^[0-9a-f]{64}$/
@@ -59,13 +59,44 @@ export class SqlApiKeyStore implements ApiKeyStore {
     return row && fromRow(row)
   }
 
-  async list(userId?: string): Promise<ApiKeyRow[]> {
+  async list(options: ApiKeyListQuery = {}): Promise<ApiKeyRow[]> {
     let query = this.#db.selectFrom('api_keys').selectAll().where('revoked_at', 'is', null)
-    if (userId !== undefined) query = query.where('user_id', '=', userId)
-    // The memory store lists in insertion order; creation time is that order, with the id to
-    // break ties the same way on every database.
-    const rows = await query.orderBy('created_at').orderBy('id').execute()
+    if (options.user_id !== undefined) query = query.where('user_id', '=', options.user_id)
+    const { after } = options
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '>', after.created_at),
+          eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)]),
+        ]),
+      )
+    }
+    // Creation time, with the id to break ties the same way on every database ("C" collation
+    // on PostgreSQL, so both compare by bytes as the memory store does).
+    query = query.orderBy('created_at').orderBy('id')
+    if (options.limit !== undefined) query = query.limit(options.limit)
+    return (await query.execute()).map(fromRow)
+  }
+
+  async children(parentId: string): Promise<ApiKeyRow[]> {
+    const rows = await this.#db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('created_by', '=', parentId)
+      .where('revoked_at', 'is', null)
+      .execute()
     return rows.map(fromRow)
+  }
+
+  async countActive(userId: string, now: string): Promise<number> {
+    const { count } = await this.#db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .executeTakeFirstOrThrow()
+    return Number(count)
   }
 
   async touch(id: string, lastUsedAt: string): Promise<void> {
@@ -101,5 +132,6 @@ function fromRow(row: ApiKeysTable): ApiKeyRow {
     expires_at: row.expires_at,
     last_used_at: row.last_used_at,
     revoked_at: row.revoked_at,
+    created_by: row.created_by,
   }
 }

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
 import {
+  ApiKeyListQuerySchema,
   ApiKeyListSchema,
   CreateApiKeyRequestSchema,
   CreatedApiKeySchema,
@@ -12,9 +13,13 @@ export const listApiKeys = createRoute({
   method: 'get',
   path: '/api-keys',
   tags: ['API keys'],
-  summary: 'Your API keys (an admin sees everyone’s); never their secrets',
+  summary: 'Your API keys (an admin sees everyone’s), oldest first, one page at a time',
+  description:
+    'Never their secrets. Follow `next_cursor` until it is null to see every key; ' +
+    'revoked keys and keys revoked with the credential that minted them are not listed.',
   security: authenticated,
-  responses: { 200: json(ApiKeyListSchema, 'Keys'), ...problems(401, 403) },
+  request: { query: ApiKeyListQuerySchema },
+  responses: { 200: json(ApiKeyListSchema, 'One page of keys'), ...problems(401, 403, 422) },
 })
 
 export const createApiKey = createRoute({
@@ -22,6 +27,11 @@ export const createApiKey = createRoute({
   path: '/api-keys',
   tags: ['API keys'],
   summary: 'Create an API key; the secret is in this response only',
+  description:
+    'A key never outlives or out-permits the credential that creates it: without `expires_at` ' +
+    'it expires with its creator, a later `expires_at` or a permission the creator lacks is ' +
+    'refused, and revoking the creator revokes it. Each user may hold ' +
+    '`auth.managed_keys.max_per_user` active keys (422 beyond).',
   security: authenticated,
   request: { body: jsonBody(CreateApiKeyRequestSchema) },
   responses: {
@@ -34,7 +44,7 @@ export const deleteApiKey = createRoute({
   method: 'delete',
   path: '/api-keys/{keyId}',
   tags: ['API keys'],
-  summary: 'Revoke an API key',
+  summary: 'Revoke an API key, every key it minted, and the streams they hold open',
   security: authenticated,
   request: {
     params: z.object({

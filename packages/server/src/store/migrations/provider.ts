@@ -1,9 +1,10 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely'
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely'
 import type { Database, SqlDialectName } from '../database.ts'
 import { sessionsMigration } from './0001-sessions.ts'
 import { authMigration } from './0002-auth.ts'
 import { ownerRoleMigration } from './0003-session-owner-role.ts'
 import { agentSecretMigration } from './0004-session-agent-secret.ts'
+import { apiKeyParentMigration } from './0005-api-key-parent.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -23,6 +24,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0002_auth': authMigration(this.#dialect),
       '0003_session_owner_role': ownerRoleMigration(),
       '0004_session_agent_secret': agentSecretMigration(),
+      '0005_api_key_parent': apiKeyParentMigration(this.#dialect),
     }
   }
 }
@@ -32,7 +34,18 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: SqlDialectName,
 ): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) })
+  // Kysely looks for its lock table in every schema unless told which: another schema of the
+  // same PostgreSQL database holding one would make it skip creating ours, and fail.
+  const schema =
+    dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]
+          ?.schema
+      : undefined
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName
