@@ -1,10 +1,23 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { spawnInGroup, stopGroup } from '@agentapi-proxy/server/testing'
+import { afterAll, afterEach } from 'vitest'
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url))
 // Resolved from here, not from the child's cwd (tests run it in empty temp folders).
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+
+// Whatever a test started and did not see end (a failed assertion, a timeout) is killed with its
+// whole group after the test, or after the file for children started in a beforeAll.
+const running = new Set<ChildProcess>()
+async function stopRunning() {
+  const children = [...running]
+  running.clear()
+  await Promise.all(children.map((child) => stopGroup(child)))
+}
+afterEach(stopRunning)
+afterAll(stopRunning)
 
 /**
  * How to run the CLI: where, with which environment, and whether a test writes its stdin.
@@ -28,12 +41,14 @@ export interface CliOptions {
  * const child = spawnCli(['attach', id], { stdin: 'pipe' })
  */
 export function spawnCli(args: string[], options: CliOptions = {}) {
-  return spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const child = spawnInGroup(process.execPath, ['--import', TSX, MAIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
     detached: options.detached ?? false,
   })
+  running.add(child)
+  return child
 }
 
 /**

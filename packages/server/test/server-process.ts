@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { spawnInGroup } from '../src/testing/process-group.ts'
 
 const SERVE = fileURLToPath(new URL('./fixtures/serve.ts', import.meta.url))
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
@@ -14,12 +15,15 @@ export interface ServerProcess {
   output(): string
 }
 
-/** Starts the server from source with `configFile`; resolves once it listens. */
+/**
+ * Starts the server from source with `configFile`, leading a process group of its own (stop it
+ * with `stopGroup`); resolves once it listens.
+ */
 export async function startServerProcess(
   configFile: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, SERVE, configFile], {
+  const child = spawnInGroup(process.execPath, ['--import', TSX, SERVE, configFile], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a test can kill the group when a graceful stop hangs.

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import type { Principal } from '../src/auth/principal.ts'
 import type { AgentChoice } from '../src/provisioners/agent-command.ts'
@@ -10,6 +7,7 @@ import type { SessionLimits } from '../src/sessions/limits.ts'
 import type { RepositoryPolicy } from '../src/sessions/repository-policy.ts'
 import { SessionService } from '../src/sessions/service.ts'
 import { MemorySessionStore } from '../src/store/memory.ts'
+import { TempDirs } from '../src/testing/temp-dir.ts'
 import { captureLogs } from './log-capture.ts'
 
 /** The built-in echo agent with agentapi's argv, as the server runs it. */
@@ -48,15 +46,17 @@ export interface ServiceOverrides {
 
 /**
  * Real session services for tests — real child processes, a temp workdir root — shut down
- * after each test so no agent outlives it.
+ * after each test so no agent outlives it, and their workdir roots removed.
  */
 export function useSessionServices() {
   const services: SessionService[] = []
+  const dirs = new TempDirs()
   afterEach(async () => {
     await Promise.all(services.splice(0).map((service) => service.shutdown()))
+    await dirs.removeAll()
   })
   return (overrides: ServiceOverrides = {}) => {
-    const workdirRoot = mkdtempSync(join(tmpdir(), 'aap-sessions-'))
+    const workdirRoot = dirs.make('aap-sessions-')
     const provisioner = new LocalProvisioner({
       startPort: overrides.startPort ?? 20_000 + Math.floor(Math.random() * 20_000),
       workdirRoot,
@@ -79,7 +79,8 @@ export function useSessionServices() {
         ...overrides.limits,
       },
       proxyEnv: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
-      inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+      // TMPDIR: what an agent leaves in its temp dir then lands in the test run's.
+      inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
       ...(overrides.roleEnv ? { roleEnv: overrides.roleEnv } : {}),
       ...(overrides.repositoryPolicy ? { repositoryPolicy: overrides.repositoryPolicy } : {}),
       logger: logs.logger,

@@ -1,23 +1,30 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { removeTempDir, spawnInGroup, stopGroup } from '@agentapi-proxy/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installInEmptyProject, PUBLISHED, packAll, readmeExamples } from './tarballs.ts'
 
 // From the tarballs, in a project that has never seen this repository: what `npm install
 // @agentapi-proxy/client agentapi-proxy` gives a user.
 describe('the published packages, installed with npm', () => {
+  let tarballs: string[] = []
   let project = ''
   let server: ChildProcess | undefined
   let url = ''
 
   beforeAll(() => {
-    project = installInEmptyProject(packAll())
+    tarballs = packAll()
+    project = installInEmptyProject(tarballs)
   }, 600_000)
 
-  afterAll(() => {
-    server?.kill('SIGTERM')
-  })
+  // The whole group: npx does not pass a signal on to the server it started, which was left
+  // running otherwise. Removing the project stops the agents too (their workdirs are in it).
+  afterAll(async () => {
+    if (server) await stopGroup(server, { signal: 'SIGTERM', graceMs: 10_000 })
+    if (project) await removeTempDir(project)
+    if (tarballs[0]) await removeTempDir(dirname(tarballs[0]))
+  }, 30_000)
 
   it('ship dist files only, with types', () => {
     const client = JSON.parse(
@@ -38,7 +45,7 @@ describe('the published packages, installed with npm', () => {
   })
 
   it('runs `npx agentapi-proxy server`, and the client talks to it', async () => {
-    server = spawn('npx', ['--no-install', 'agentapi-proxy', 'server', '--port', '0'], {
+    server = spawnInGroup('npx', ['--no-install', 'agentapi-proxy', 'server', '--port', '0'], {
       cwd: project,
       env: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
       stdio: ['ignore', 'pipe', 'pipe'],

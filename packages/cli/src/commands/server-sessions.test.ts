@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { eventually } from '@agentapi-proxy/server/testing'
-import { describe, expect, it } from 'vitest'
+import { eventually, TempDirs } from '@agentapi-proxy/server/testing'
+import { afterEach, describe, expect, it } from 'vitest'
 import { spawnCli, watch } from '../../test/run-cli.ts'
 
 /**
@@ -23,9 +22,13 @@ function agentGroupsUnder(root: string): number[] {
   return [...groups]
 }
 
+const dirs = new TempDirs()
+// Also stops what a failed test left in them: the server and, in their own groups, its agents.
+afterEach(() => dirs.removeAll())
+
 describe('agentapi-proxy server with sessions', () => {
   it('runs echo-agent sessions and leaves no process behind after SIGTERM', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aap-cli-sessions-'))
+    const dir = dirs.make('aap-cli-sessions-')
     const workdirRoot = join(dir, 'sessions')
     writeFileSync(
       join(dir, 'config.json'),

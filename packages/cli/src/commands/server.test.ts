@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { TempDirs } from '@agentapi-proxy/server/testing'
+import { afterEach, describe, expect, it } from 'vitest'
 import { runCli, spawnCli, watch } from '../../test/run-cli.ts'
 
-const tempDir = () => mkdtempSync(join(tmpdir(), 'aap-cli-'))
+const dirs = new TempDirs()
+const tempDir = () => dirs.make('aap-cli-')
+// Each server runs in its dir: removing the dir stops one a failed assertion left running.
+afterEach(() => dirs.removeAll())
 
 describe('agentapi-proxy server', () => {
   it('starts on port 0, prints a banner that says what runs, answers /health and stops on SIGTERM', async () => {

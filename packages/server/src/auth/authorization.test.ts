@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FakeGitHub } from '@agentapi-proxy/fake-github'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -7,6 +5,7 @@ import { captureLogs } from '../../test/log-capture.ts'
 import { eventually } from '../../test/sessions-fixture.ts'
 import { ConfigSchema } from '../config/index.ts'
 import { type RunningServer, startServer } from '../server.ts'
+import { TempDirs } from '../testing/temp-dir.ts'
 import { APP, fixtureAuthConfig, PATS, REDIRECT_URI, startFixtureGitHub } from './github-fixture.ts'
 
 // Every route × every kind of caller, through the real server (API and proxy path alike).
@@ -61,9 +60,11 @@ async function aliceSession(): Promise<string> {
   return id
 }
 
+const dirs = new TempDirs()
+
 beforeAll(async () => {
   github = await startFixtureGitHub()
-  const dir = mkdtempSync(join(tmpdir(), 'aap-authz-'))
+  const dir = dirs.make('aap-authz-')
   const auth = fixtureAuthConfig(github, {
     static: {
       api_keys: [
@@ -97,7 +98,7 @@ beforeAll(async () => {
     persistence: { path: join(dir, 'proxy.sqlite') },
     session: {
       workdir_root: join(dir, 'sessions'),
-      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
     },
   })
   server = await startServer({
@@ -140,6 +141,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close()
   await github?.close()
+  await dirs.removeAll()
 })
 
 // ada signs in through OAuth as a platform admin (acme/platform-admins → admin); octocat's

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../config/load.ts'
 import { ConfigSchema } from '../config/schema.ts'
 import { AppError } from '../errors.ts'
+import { TempDirs } from '../testing/temp-dir.ts'
 import { hashSecret } from './secret.ts'
 import { loadStaticKeys, staticKeyId } from './static-keys.ts'
 
@@ -15,8 +15,11 @@ function staticConfig(input: Record<string, unknown>) {
   return ConfigSchema.parse({ auth: { static: { enabled: true, ...input } } }).auth.static
 }
 
+const dirs = new TempDirs()
+afterEach(() => dirs.removeAll())
+
 function dirWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aap-keys-'))
+  const dir = dirs.make('aap-keys-')
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
   return dir
 }

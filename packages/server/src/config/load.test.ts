@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { TempDirs } from '../testing/temp-dir.ts'
 import { ConfigError, loadConfig } from './load.ts'
 
+const dirs = new TempDirs()
+afterEach(() => dirs.removeAll())
+
 function dirWith(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aap-config-'))
+  const dir = dirs.make('aap-config-')
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
   return dir
 }

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
+import { spawnInGroup, stopGroup } from '../testing/process-group.ts'
 import { EventStreamReader, statusIs } from './event-stream-reader.ts'
 import { probe } from './probe.ts'
 
@@ -11,9 +12,8 @@ const BIN = fileURLToPath(new URL('./bin.ts', import.meta.url))
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
 
 const children: ChildProcess[] = []
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
-})
+// Killed with its group (tsx's esbuild service too), and waited for.
+afterEach(() => Promise.all(children.splice(0).map((child) => stopGroup(child))))
 
 /** agentapi needs a real port: take one the OS says is free. */
 async function freePort(): Promise<number> {
@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
 }
 
 function spawnBin(args: string[], stdin: 'ignore' | 'pipe' = 'ignore') {
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, ...args], {
+  const child = spawnInGroup(process.execPath, ['--import', 'tsx', BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
     stdio: [stdin, 'pipe', 'pipe'],

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { TempDirs } from '../testing/temp-dir.ts'
 import { tailLog } from './log-file.ts'
 
+const dirs = new TempDirs()
+afterEach(() => dirs.removeAll())
+
 const logFile = (text: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'aap-log-')), 'agent.log')
+  const path = join(dirs.make('aap-log-'), 'agent.log')
   writeFileSync(path, text)
   return path
 }

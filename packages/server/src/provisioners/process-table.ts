@@ -7,6 +7,8 @@ export interface ProcessEntry {
   /** Process group id (our agents lead their own group). */
   pgid: number
   cwd: string
+  /** One letter, as ps shows it: `Z` for a zombie (exited, not yet reaped). */
+  state: string
 }
 
 /**
@@ -16,32 +18,34 @@ export interface ProcessEntry {
  */
 export function processesUnder(root: string): ProcessEntry[] {
   const prefix = root.endsWith(sep) ? root : root + sep
-  const found: ProcessEntry[] = []
-  for (const name of listProc()) {
-    const entry = readEntry(Number(name))
-    if (entry && (entry.cwd === root || entry.cwd.startsWith(prefix))) found.push(entry)
-  }
-  return found
+  return allProcesses().filter((entry) => entry.cwd === root || entry.cwd.startsWith(prefix))
+}
+
+/** The processes of process group `pgid` that have not exited (zombies left out). */
+export function processesInGroup(pgid: number): ProcessEntry[] {
+  return allProcesses().filter((entry) => entry.pgid === pgid && entry.state !== 'Z')
 }
 
 /** The process's entry, or null when it is gone or not readable. */
 export function readEntry(pid: number): ProcessEntry | null {
   try {
     const cwd = readlinkSync(`/proc/${pid}/cwd`)
-    // Field 5 of /proc/<pid>/stat is the pgid; the command name (field 2) may hold spaces, so
-    // count from the closing parenthesis.
+    // Fields 3 and 5 of /proc/<pid>/stat are the state and the pgid; the command name (field
+    // 2) may hold spaces, so count from the closing parenthesis.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const pgid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
-    return { pid, pgid, cwd }
+    const [state = '', , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return { pid, pgid: Number(pgid), cwd, state }
   } catch {
     return null
   }
 }
 
-function listProc(): string[] {
+function allProcesses(): ProcessEntry[] {
+  let names: string[] = []
   try {
-    return readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+    names = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
   } catch {
-    return []
+    // no /proc: not Linux
   }
+  return names.flatMap((name) => readEntry(Number(name)) ?? [])
 }

@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { eventually, isAlive, user, useSessionServices } from '../../test/sessions-fixture.ts'
 import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 import { ANONYMOUS_ADMIN } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { MemorySessionStore } from '../store/memory.ts'
 import { sparseRecord } from '../store/sample-records.ts'
+import { TempDirs } from '../testing/temp-dir.ts'
 import { RepositoryPolicy } from './repository-policy.ts'
 
 const EXIT_AGENT = fileURLToPath(
@@ -17,6 +17,8 @@ const EXIT_AGENT = fileURLToPath(
 )
 const alice = user('alice')
 const bob = user('bob')
+const origins = new TempDirs()
+afterEach(() => origins.removeAll())
 
 async function secretOf(store: MemorySessionStore, sessionId: string): Promise<string> {
   const secret = (await store.get(sessionId))?.agent_secret
@@ -348,7 +350,7 @@ function pidOf(store: MemorySessionStore, id: string): Promise<number> {
 }
 
 function makeGitRepository(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'aap-origin-'))
+  const dir = origins.make('aap-origin-')
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir })
   git('init', '--quiet')

@@ -1,13 +1,14 @@
-import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'kysely'
 import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnInGroup, stopGroup } from '../testing/process-group.ts'
 import { MemorySessionStore } from './memory.ts'
 import { type OpenedStore, openStore, type PersistenceSettings } from './open.ts'
 import { sampleRecord } from './sample-records.ts'
@@ -168,7 +169,7 @@ describe('openStore with SQLite', () => {
   it('loses no committed session when the process is killed with SIGKILL', async () => {
     const dir = await mkdtemp(join(root, 'crash-'))
     const record = sampleRecord()
-    const child = spawn(
+    const child = spawnInGroup(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', CRASH_WRITER, dir, JSON.stringify(record)],
       {
@@ -176,13 +177,16 @@ describe('openStore with SQLite', () => {
         cwd: fileURLToPath(new URL('../..', import.meta.url)),
       },
     )
-    const exited = once(child, 'exit').then(([code]) => {
-      throw new Error(`the writer exited (${code}) before writing`)
-    })
-    const [line] = await Promise.race([once(child.stdout, 'data'), exited])
-    expect(String(line)).toBe('written\n')
-    child.kill('SIGKILL')
-    await exited.catch(() => {})
+    try {
+      const exited = once(child, 'exit').then(([code]) => {
+        throw new Error(`the writer exited (${code}) before writing`)
+      })
+      exited.catch(() => {})
+      const [line] = await Promise.race([once(child.stdout as Readable, 'data'), exited])
+      expect(String(line)).toBe('written\n')
+    } finally {
+      await stopGroup(child) // SIGKILL, the crash under test
+    }
     const reopened = await openIn(dir)
     expect(await reopened.store.get(record.session_id)).toStrictEqual(record)
     await reopened.close()

@@ -1,3 +1,6 @@
 export { eventually } from './eventually.ts'
+export type { StopOptions } from './process-group.ts'
+export { spawnInGroup, stopGroup, stopGroupsUnder } from './process-group.ts'
+export { removeTempDir, TempDirs } from './temp-dir.ts'
 export type { TestServer } from './test-server.ts'
 export { startTestServer } from './test-server.ts'

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../config/index.ts'
 import { createLogger } from '../logger.ts'
 import { type RunningServer, startServer } from '../server.ts'
+import { removeTempDir } from './temp-dir.ts'
 
 /** A real agentapi-proxy on port 0, from a real config file in a temp dir. */
 export interface TestServer {
@@ -13,6 +14,7 @@ export interface TestServer {
   dir: string
   /** The server's JSON log lines so far, to print when a test fails. */
   logs(): string
+  /** Stops the server and its agents, and removes `dir`. */
   close(): Promise<void>
 }
 
@@ -31,7 +33,8 @@ export async function startTestServer(extra: Record<string, unknown> = {}): Prom
     start_port: 20_000 + Math.floor(Math.random() * 40_000),
     session: {
       workdir_root: join(dir, 'sessions'),
-      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+      // TMPDIR: what an agent leaves in its temp dir then lands in the test run's.
+      inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
     },
     persistence: { path: join(dir, 'proxy.sqlite') },
     ...extra,
@@ -42,5 +45,9 @@ export async function startTestServer(extra: Record<string, unknown> = {}): Prom
   const chunks: string[] = []
   const logger = createLogger({ destination: { write: (chunk: string) => chunks.push(chunk) } })
   const server = await startServer({ config: loaded.config, logger, env })
-  return { url: server.url, server, dir, logs: () => chunks.join(''), close: () => server.close() }
+  const close = async () => {
+    await server.close()
+    await removeTempDir(dir)
+  }
+  return { url: server.url, server, dir, logs: () => chunks.join(''), close }
 }
