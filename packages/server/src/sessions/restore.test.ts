@@ -1,19 +1,22 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'libsql'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ServerProcess, startServerProcess } from '../../test/server-process.ts'
 import { eventually, isAlive } from '../../test/sessions-fixture.ts'
 import { processesUnder } from '../provisioners/process-table.ts'
+import { stopGroup } from '../testing/process-group.ts'
+import { TempDirs } from '../testing/temp-dir.ts'
 
 interface Setup {
   configFile: string
   workdirRoot: string
 }
 
+const dirs = new TempDirs()
+
 function setup(): Setup {
-  const dir = mkdtempSync(join(tmpdir(), 'aap-restore-'))
+  const dir = dirs.make('aap-restore-')
   const workdirRoot = join(dir, 'sessions')
   const configFile = join(dir, 'config.json')
   writeFileSync(
@@ -22,21 +25,23 @@ function setup(): Setup {
       port: 0,
       start_port: 20_000 + Math.floor(Math.random() * 30_000),
       persistence: { path: join(dir, 'proxy.sqlite') },
-      session: { workdir_root: workdirRoot, inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'] },
+      session: {
+        workdir_root: workdirRoot,
+        inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
+      },
     }),
   )
   return { configFile, workdirRoot }
 }
 
 const running: ServerProcess[] = []
+const STOP = { signal: 'SIGTERM', graceMs: 10_000 } as const
 // Whatever a test left running (a failed assertion skips its own stop) is stopped gracefully,
-// which stops its agents too.
+// which stops its agents too; the agents of a server killed by the test are killed with the dir.
 afterEach(async () => {
-  for (const server of running.splice(0)) {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) continue
-    server.child.kill('SIGTERM')
-    await server.exited
-  }
+  const servers = running.splice(0)
+  await Promise.all(servers.map((server) => stopGroup(server.child, STOP)))
+  await dirs.removeAll()
 })
 
 async function start(s: Setup): Promise<ServerProcess> {
@@ -89,10 +94,14 @@ async function talksThroughProxy(server: ServerProcess, id: string): Promise<voi
   })
 }
 
+// One per agent: each leads its own group. Members of that group run in its workdir too (tsx's
+// esbuild service, started when the agent compiles a file its cache lacks), so counting every
+// process under the root gave 3 or more, depending on when the agents compiled what.
 const agentPids = (s: Setup) =>
   processesUnder(s.workdirRoot)
+    .filter((p) => p.pid === p.pgid)
     .map((p) => p.pid)
-    .sort()
+    .sort((a, b) => a - b)
 
 describe('restart recovery', () => {
   it('after a crash (SIGKILL), adopts the agents still running: same ids, owners, tags, no duplicates', async () => {
