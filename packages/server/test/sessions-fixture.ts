@@ -75,7 +75,9 @@ export function useSessionServices() {
         maxConcurrentStarts: 8,
         startupTimeoutMs: 15_000,
         idleTimeoutMs: 0,
-        stopGraceMs: 2_000,
+        // Above the ~4 s an echo agent can take to stop while a request to it is still open: a
+        // SIGKILL at 2 s left its upload dir behind (13 per run of service.test.ts).
+        stopGraceMs: 6_000,
         ...overrides.limits,
       },
       proxyEnv: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
