@@ -81,7 +81,9 @@ function checkLeftovers() {
   return summary
 }
 
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`
+}
 
 let passed = 0
 let failed = 0
