@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnInGroup, stopGroup } from '@agentapi-proxy/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { watch } from '../test/run-cli.ts'
 
@@ -13,18 +14,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
  * on) runs in its own process group, so a test can end it together with the CLI it started.
  */
 function pnpm(args: string[]): ChildProcess {
-  return spawn('pnpm', args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return
-  const exited = new Promise((resolve) => child.once('close', resolve))
-  try {
-    process.kill(-child.pid, 'SIGKILL')
-  } catch {
-    // The group has already gone.
-  }
-  await exited
+  return spawnInGroup('pnpm', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 // Reproduce: `pnpm exec agentapi-proxy --help` at the root failed before `packages/cli/bin/` existed
@@ -35,7 +25,7 @@ describe('the workspace bin (pnpm exec agentapi-proxy, pnpm cli, pnpm start)', (
   const dirs: string[] = []
 
   afterEach(async () => {
-    await Promise.all(children.splice(0).map(stop))
+    await Promise.all(children.splice(0).map((child) => stopGroup(child)))
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
   })
 

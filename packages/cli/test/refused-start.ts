@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { join, relative } from 'node:path'
+import { stopGroup } from '@agentapi-proxy/server/testing'
 import { expect } from 'vitest'
 import { spawnCli, watch } from './run-cli.ts'
 
@@ -27,7 +28,6 @@ export async function runServer(
     cwd: options.cwd,
     // A key in the test runner's environment would hide what start-up does without one.
     env: { PATH: '/usr/bin:/bin', AGENTAPI_PROXY_ENCRYPTION_KEY: undefined, ...options.env },
-    detached: true,
   })
   const { exited } = watch(child)
   let timer: NodeJS.Timeout | undefined
@@ -42,18 +42,7 @@ export async function runServer(
     return { code, stderr, ms: Date.now() - started }
   } finally {
     clearTimeout(timer)
-    killGroup(child.pid)
-    await exited
-  }
-}
-
-/** SIGKILL to a process group that may already be gone. */
-export function killGroup(pid: number | undefined): void {
-  if (!pid) return
-  try {
-    process.kill(-pid, 'SIGKILL')
-  } catch {
-    // already exited
+    await stopGroup(child)
   }
 }
 

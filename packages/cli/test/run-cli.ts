@@ -30,12 +30,11 @@ export interface CliOptions {
   env?: NodeJS.ProcessEnv
   /** `'pipe'` to write to the child's stdin (end it for EOF); ignored by default. */
   stdin?: 'pipe' | 'ignore'
-  /** Its own process group, so a test can kill it and all it started: `process.kill(-pid)`. */
-  detached?: boolean
 }
 
 /**
- * Runs the CLI from source as a real child process (tsx compiles it on the fly).
+ * Runs the CLI from source as a real child process (tsx compiles it on the fly), leading a
+ * process group of its own, so a test can kill it and all it started: `process.kill(-pid)`.
  *
  * @example
  * const child = spawnCli(['attach', id], { stdin: 'pipe' })
@@ -45,7 +44,6 @@ export function spawnCli(args: string[], options: CliOptions = {}) {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],
-    detached: options.detached ?? false,
   })
   running.add(child)
   return child

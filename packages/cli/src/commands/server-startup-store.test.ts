@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { stopGroup } from '@agentapi-proxy/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
-import { expectOneLineRefusal, killGroup, runServer, tree } from '../../test/refused-start.ts'
+import { expectOneLineRefusal, runServer, tree } from '../../test/refused-start.ts'
 import { spawnCli, watch } from '../../test/run-cli.ts'
 
 // The store's half of start-up: the key and PostgreSQL. Reproduce by hand with the same
@@ -33,7 +34,6 @@ async function startOnce(cwd: string, env: NodeJS.ProcessEnv = {}) {
   const child = spawnCli(['server', '-p', '0'], {
     cwd,
     env: { PATH: '/usr/bin:/bin', AGENTAPI_PROXY_ENCRYPTION_KEY: undefined, ...env },
-    detached: true,
   })
   const { stderr, exited } = watch(child)
   try {
@@ -41,8 +41,7 @@ async function startOnce(cwd: string, env: NodeJS.ProcessEnv = {}) {
     child.kill('SIGTERM')
     expect((await exited).code).toBe(0)
   } finally {
-    killGroup(child.pid)
-    await exited
+    await stopGroup(child)
   }
 }
 
