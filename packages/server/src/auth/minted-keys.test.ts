@@ -142,7 +142,8 @@ describe('a key minted by a configured key follows the config', () => {
     const proxy = await start([{ key: ADMIN, user_id: 'root', role: 'admin', permissions: ['*'] }])
     const child = await mint(proxy.url, ADMIN)
     expect(child.body.expires_at).toBeNull()
-    await proxy.close()
+    // Stops the server and keeps its dir (proxy.close would remove it): restarted in it below.
+    await proxy.server.close()
     servers.splice(0)
 
     const soon = new Date(Date.now() + 1_500).toISOString()
