@@ -65,7 +65,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
     // The proxy's refusals reach the person in its words.
     await page.getByLabel('Environment').fill('LD_PRELOAD=/tmp/evil.so')
     await page.getByRole('button', { name: 'Start session' }).click()
-    await page.getByRole('alert').filter({ hasText: 'LD_PRELOAD may not be set' }).waitFor()
+    await page.getByRole('alert').filter({ hasText: 'LD_PRELOAD may never be set' }).waitFor()
 
     await page.getByLabel('Environment').fill('APP_GREETING=hello')
     await page.getByLabel('Tags').fill('team=demo, purpose=e2e')
