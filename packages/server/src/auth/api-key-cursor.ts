@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts'
+import { decodePosition, encodePosition } from '../store/cursor.ts'
 import type { ApiKeyRow } from './api-key-store.ts'
 
 /** A position in the oldest-first order of keys. */
@@ -14,7 +14,7 @@ export interface KeyPosition {
  * const next_cursor = encodeKeyCursor(rows.at(-1))
  */
 export function encodeKeyCursor(row: Pick<ApiKeyRow, 'created_at' | 'id'>): string {
-  return Buffer.from(`${row.created_at}|${row.id}`).toString('base64url')
+  return encodePosition(row.created_at, row.id)
 }
 
 /**
@@ -24,11 +24,6 @@ export function encodeKeyCursor(row: Pick<ApiKeyRow, 'created_at' | 'id'>): stri
  * const after = decodeKeyCursor(query.cursor)
  */
 export function decodeKeyCursor(cursor: string): KeyPosition {
-  const [created_at, id, extra] = Buffer.from(cursor, 'base64url').toString().split('|')
-  if (!created_at || !id || extra !== undefined || Number.isNaN(Date.parse(created_at))) {
-    throw new AppError('invalid_request', 'Invalid query: cursor: not a cursor from next_cursor', {
-      errors: [{ path: 'cursor', message: 'Not a cursor from next_cursor' }],
-    })
-  }
-  return { created_at, id }
+  const { time, id } = decodePosition(cursor)
+  return { created_at: time, id }
 }
