@@ -1,36 +1,24 @@
 import { newAgentSecret } from '../agent-guard/contract.ts'
 import { formatDuration } from '../config/duration.ts'
 import type { Logger } from '../logger.ts'
-import type { AgentChoice } from '../provisioners/agent-command.ts'
 import type { AgentExit, Provisioner } from '../provisioners/provisioner.ts'
 import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { AgentClient } from './agent-client.ts'
+import { type AgentSpecOptions, agentSpec } from './agent-spec.ts'
 import { describeExit, EndedSessions } from './ended-sessions.ts'
-import { sessionEnvironment } from './env.ts'
-import type { EnvironmentPolicy } from './env-policy.ts'
 import { followAgent } from './follow.ts'
 import { launchAgent } from './launch.ts'
 import type { SessionLimits } from './limits.ts'
 import type { LiveSession } from './live-session.ts'
-import type { RepositoryPolicy } from './repository-policy.ts'
 import { SpawnSlots } from './spawn-slots.ts'
 
 /** What the runtime drives agents with. */
-export interface RuntimeOptions {
+export interface RuntimeOptions extends AgentSpecOptions {
   store: SessionStore
   provisioner: Provisioner
-  agent: AgentChoice
   limits: SessionLimits
-  proxyEnv: Record<string, string | undefined>
-  inheritEnv: readonly string[]
-  roleEnv?: (role: string) => Record<string, string> | undefined
-  /** What a request may set; applied again to restored sessions. */
-  environmentPolicy?: EnvironmentPolicy | undefined
-  /** Turns a session's `repository` into the URL git clones (already checked at start). */
-  repositoryPolicy?: RepositoryPolicy | undefined
-  resumeCommand?: readonly string[]
   logger: Logger
 }
 
@@ -132,30 +120,6 @@ export class SessionRuntime implements SessionDirectory {
     return true
   }
 
-  #environment(record: SessionRecord, role: string | null): Record<string, string> {
-    return sessionEnvironment({
-      proxyEnv: this.#options.proxyEnv,
-      inherit: this.#options.inheritEnv,
-      roleEnv: role === null ? undefined : this.#options.roleEnv?.(role),
-      request: this.#admitted(record.environment),
-    })
-  }
-
-  #cloneUrl(repository: string | null): string | null {
-    if (repository === null) return null
-    return this.#options.repositoryPolicy?.cloneUrl(repository) ?? repository
-  }
-
-  // A session restored from a row written under an older, wider policy keeps only what the
-  // current one admits: an upgrade must not restart an agent with GIT_TEMPLATE_DIR or SHELLOPTS.
-  #admitted(environment: Record<string, string>): Record<string, string> {
-    const policy = this.#options.environmentPolicy
-    if (!policy) return environment
-    return Object.fromEntries(
-      Object.entries(environment).filter(([name]) => policy.refusedReason(name) === null),
-    )
-  }
-
   /** Registers a session that is about to get an agent. */
   track(record: SessionRecord): LiveSession {
     const now = Date.now()
@@ -188,20 +152,16 @@ export class SessionRuntime implements SessionDirectory {
     const release = await this.#slots.acquire()
     try {
       if (live.abort.signal.aborted) return
-      // A restart resumes in the workdir it had: the repository is already there.
-      const command = (resume && this.#options.resumeCommand) || this.#options.agent.command
       // Rows from before agent secrets get one at their next start.
       live.secret ??= newAgentSecret()
       const outcome = await launchAgent({
         live,
         provisioner: this.#options.provisioner,
-        spec: {
-          sessionId: record.session_id,
-          command: command.map((a) => a.replaceAll('{type}', record.agent_type)),
-          env: this.#environment(record, live.ownerRole),
-          repository: resume ? null : this.#cloneUrl(record.repository),
+        spec: agentSpec(this.#options, record, {
+          role: live.ownerRole,
           secret: live.secret,
-        },
+          resume,
+        }),
         startupTimeoutMs: this.#options.limits.startupTimeoutMs,
         stopGraceMs: this.#options.limits.stopGraceMs,
         onHandle: (h) =>
