@@ -14,6 +14,7 @@ import {
 } from '../secrets/encryption-key.ts'
 import { SecretBox } from '../secrets/secret-box.ts'
 import type { Database, SqlDialectName } from './database.ts'
+import { releasingFailedStatements } from './failed-statements.ts'
 import { refuseOtherKey, verifyEncryptionKey } from './key-check.ts'
 import { MemorySessionStore } from './memory.ts'
 import { migrateToLatest } from './migrations/provider.ts'
@@ -173,7 +174,9 @@ async function openSqlite(path: string): Promise<OpenedDatabase> {
   // Refreshes planner statistics when they are missing or stale (SQLite's advice on open); with
   // them, a tag filter for one user starts from the user's index instead of the tag's.
   database.pragma('optimize = 0x10002')
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: releasingFailedStatements(database) }),
+  })
   // libsql is synchronous: a write waiting on another process's lock blocks the event loop for
   // the whole busy timeout. While writes are already failing, retries give up at once instead,
   // so a held lock costs one stall, not one per retry.
