@@ -35,7 +35,8 @@ export interface AppDeps {
  * that renders problem+json and one validation hook that names each bad field.
  *
  * @example
- * const app = createApp({ logger: createLogger() })
+ * // server.ts builds the collaborators; tests pass real ones on port 0
+ * const app = createApp({ logger, config, auth, sessions, readiness: { store: () => store.ping() } })
  * const res = await app.request('/health')
  */
 export function createApp(deps: AppDeps) {
