@@ -1,16 +1,7 @@
-import { createServer } from 'node:net'
+import { closedPort } from '@agentapi-proxy/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startProxy, type TestProxy } from '../../test/proxy.ts'
 import { runCli } from '../../test/run-cli.ts'
-
-/** A port that nothing listens on: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 const COMMANDS = [
   ['server'],

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { stopGroup } from '@agentapi-proxy/server/testing'
+import { closedPort, stopGroup } from '@agentapi-proxy/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { expectOneLineRefusal, runServer, tree } from '../../test/refused-start.ts'
 import { spawnCli, watch } from '../../test/run-cli.ts'
@@ -43,15 +43,6 @@ async function startOnce(cwd: string, env: NodeJS.ProcessEnv = {}) {
   } finally {
     await stopGroup(child)
   }
-}
-
-/** A local port nothing listens on (bound by the system, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('agentapi-proxy server refuses a bad key or database in one line', {

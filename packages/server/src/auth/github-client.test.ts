@@ -1,7 +1,7 @@
-import { createServer } from 'node:net'
 import { startFakeGitHub } from '@agentapi-proxy/fake-github'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../errors.ts'
+import { closedPort } from '../testing/closed-port.ts'
 import { GitHubClient } from './github-client.ts'
 import { APP, PATS, startFixtureGitHub } from './github-fixture.ts'
 
@@ -12,14 +12,6 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
   )
   if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`)
   return error
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 describe('GitHubClient', () => {

@@ -1,3 +1,4 @@
+export { closedPort } from './closed-port.ts'
 export { eventually } from './eventually.ts'
 export type { StopOptions } from './process-group.ts'
 export { spawnInGroup, stopGroup, stopGroupsUnder } from './process-group.ts'
