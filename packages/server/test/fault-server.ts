@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { processesUnder } from '../src/provisioners/process-table.ts'
 import { eventually } from '../src/testing/eventually.ts'
+import { stopGroup } from '../src/testing/process-group.ts'
+import { removeTempDir } from '../src/testing/temp-dir.ts'
 import { type ServerProcess, startServerProcess } from './server-process.ts'
 
 /** A server process with its config in a temp dir, for tests that break its store under it. */
@@ -41,27 +41,14 @@ export async function startFaultServer(setup: FaultSetup): Promise<ServerProcess
 }
 
 /**
- * Stops gracefully (which stops the agents), kills the group of what did not stop, and kills
- * agents a crashed server left behind (each runs in its own group, in its workdir).
+ * Stops each server gracefully (which stops its agents), SIGKILLs its group if it does not stop,
+ * and removes the setup's dir, killing first what a crashed server left running in it.
  */
 export async function stopAll(setup: FaultSetup): Promise<void> {
   for (const server of setup.started.splice(0)) {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) continue
-    server.child.kill('SIGTERM')
-    const timer = setTimeout(() => {
-      if (server.child.pid) process.kill(-server.child.pid, 'SIGKILL')
-    }, 20_000)
-    await server.exited
-    clearTimeout(timer)
+    await stopGroup(server.child, { signal: 'SIGTERM', graceMs: 20_000 })
   }
-  for (const orphan of processesUnder(join(setup.dir, 'sessions'))) {
-    try {
-      process.kill(-orphan.pid, 'SIGKILL')
-    } catch {
-      // Already gone.
-    }
-  }
-  await rm(setup.dir, { recursive: true, force: true })
+  await removeTempDir(setup.dir)
 }
 
 /** `/ready`'s status and body. */
