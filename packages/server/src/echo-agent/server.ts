@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { hasAgentSecret, refuseWithoutSecret } from '../agent-guard/contract.ts'
 import { Conversation } from './conversation.ts'
 import { Cors } from './cors.ts'
@@ -26,6 +26,7 @@ export interface EchoAgent {
 
 // agentapi gives in-flight requests 5 s to finish when it shuts down.
 const SHUTDOWN_GRACE_MS = 5000
+const IDLE_SWEEP_MS = 25
 
 /**
  * Starts an agentapi-compatible server running the echo agent. Throws agentapi's start-up errors
@@ -52,6 +53,7 @@ export async function startEchoAgent(options: EchoAgentOptions = {}): Promise<Ec
   const hub = new EventHub(conversation, settings.agentType)
   const routes = apiRoutes({ settings, conversation, hub, uploads, lock: new WriteLock() })
   const server = createServer(handler(settings, routes, options.secret))
+  const sockets = new SocketActivity(server)
   await listen(server, settings.port, options.host).catch(async (error: unknown) => {
     await uploads.dispose()
     throw error
@@ -61,7 +63,7 @@ export async function startEchoAgent(options: EchoAgentOptions = {}): Promise<Ec
   conversation.start()
   let stopping: Promise<void> | undefined
   stop = () => {
-    stopping ??= shutdown(server, () => {
+    stopping ??= shutdown(server, sockets, () => {
       conversation.stop()
       hub.closeAll()
     }).finally(async () => {
@@ -120,11 +122,43 @@ const BIND_ERRORS: Record<string, string> = {
   EACCES: 'bind: permission denied',
 }
 
-async function shutdown(server: Server, endStreams: () => void): Promise<void> {
+async function shutdown(
+  server: Server,
+  sockets: SocketActivity,
+  endStreams: () => void,
+): Promise<void> {
   endStreams()
   const closing = new Promise<void>((resolve) => server.close(() => resolve()))
-  server.closeIdleConnections()
+  // close() drops only the connections idle at that moment. A stream that just ended is busy
+  // until its end is flushed, and a client's fresh connection with no request yet (undici opens
+  // them ahead) is not counted as idle at all: either held DELETE for the whole grace period.
+  const sweep = setInterval(() => sockets.destroyIdle(), IDLE_SWEEP_MS)
+  sockets.destroyIdle()
   const grace = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
   await closing
+  clearInterval(sweep)
   clearTimeout(grace)
+}
+
+/** Which connections are serving a request right now. */
+class SocketActivity {
+  #busy = new Map<Socket, number>()
+
+  constructor(server: Server) {
+    server.on('connection', (socket: Socket) => {
+      this.#busy.set(socket, 0)
+      socket.once('close', () => this.#busy.delete(socket))
+    })
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const socket = req.socket
+      this.#busy.set(socket, (this.#busy.get(socket) ?? 0) + 1)
+      res.once('close', () => {
+        if (this.#busy.has(socket)) this.#busy.set(socket, (this.#busy.get(socket) ?? 1) - 1)
+      })
+    })
+  }
+
+  destroyIdle(): void {
+    for (const [socket, requests] of this.#busy) if (requests === 0) socket.destroy()
+  }
 }
