@@ -1,3 +1,4 @@
+import { eventually, stopGroup } from '@agentapi-proxy/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startProxy, type TestProxy } from '../../test/proxy.ts'
 import { spawnCli, watch } from '../../test/run-cli.ts'
@@ -37,5 +38,32 @@ describe('agentapi-proxy logs --follow', () => {
     const { code } = await exited
     expect(code).toBe(0)
     expect(stderr.text).toMatch(new RegExp(`^Session ${id} is (stopped|gone)\\.\n$`))
+  }, 30_000)
+
+  it('with -n N prints the last N lines, then only the new ones', async () => {
+    const id = (await proxy.cli(['start'])).stdout.trim()
+    const lines = async () => (await proxy.cli(['logs', id])).stdout.split('\n').filter(Boolean)
+    await eventually(async () => ((await lines()).length > 3 ? true : undefined))
+    const before = await lines()
+    const follow = spawnCli(['logs', id, '-f', '-n', '2'], {
+      env: { AGENTAPI_PROXY_URL: proxy.url },
+    })
+    const { stdout } = watch(follow)
+    try {
+      await stdout.waitFor(/(.*\n){2}/)
+      expect(stdout.text.split('\n').slice(0, 2)).toEqual(before.slice(-2))
+      expect((await proxy.cli(['send', id, 'hi', '--wait'])).code).toBe(0)
+      const after = await lines()
+      await eventually(async () =>
+        stdout.text.split('\n').filter(Boolean).length > 2 ? true : undefined,
+      )
+      await new Promise((resolve) => setTimeout(resolve, 2500))
+      const printed = stdout.text.split('\n').filter(Boolean)
+      expect(printed).toEqual(after.slice(before.length - 2, before.length - 2 + printed.length))
+      expect(printed.length).toBeLessThanOrEqual(2 + (await lines()).length - before.length)
+    } finally {
+      await stopGroup(follow)
+      await proxy.cli(['delete', id])
+    }
   }, 30_000)
 })

@@ -1,10 +1,13 @@
 import { ApiError, type Client } from '@agentapi-proxy/client'
+import { LogsQuerySchema } from '@agentapi-proxy/shared'
 import type { ConnectionOptions } from '../connection.ts'
 import { note, printJson, printLine } from '../output.ts'
 import { onSession } from '../session-id.ts'
 
 const FOLLOW_MS = 1000
 const FOLLOW_TAIL = 1000
+// The server's own default for `tail`, so `logs -f` starts like `logs`.
+const DEFAULT_TAIL = LogsQuerySchema.parse({}).tail
 // Still worth reading: a stopping agent may write its last lines.
 const RUNNING = new Set(['starting', 'active', 'stopping', 'suspended'])
 
@@ -30,10 +33,19 @@ export interface LogsCommandOptions extends ConnectionOptions {
  */
 export async function logsCommand(id: string, options: LogsCommandOptions): Promise<void> {
   await onSession(options, id, async (client, full) => {
-    const first = await client.logs(full, options.tail ? { tail: options.tail } : {})
-    if (options.json && !options.follow) return printJson(first)
-    for (const line of first.lines) printLine(options.json ? JSON.stringify(line) : line)
-    if (options.follow) await follow(client, full, first.lines, options.json === true)
+    if (!options.follow) {
+      const first = await client.logs(full, options.tail ? { tail: options.tail } : {})
+      if (options.json) return printJson(first)
+      for (const line of first.lines) printLine(line)
+      return
+    }
+    // The baseline must be the same window the follow loop reads: compared with a short tail,
+    // a long one never overlaps its end, and the whole log would print again.
+    const { lines } = await client.logs(full, { tail: FOLLOW_TAIL })
+    for (const line of lines.slice(-(options.tail ?? DEFAULT_TAIL))) {
+      printLine(options.json ? JSON.stringify(line) : line)
+    }
+    await follow(client, full, lines, options.json === true)
   })
 }
 
