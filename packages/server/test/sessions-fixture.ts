@@ -81,7 +81,7 @@ export function useSessionServices() {
         ...overrides.limits,
       },
       proxyEnv: { ...process.env, ECHO_AGENT_DELAY_MS: '20' },
-      // TMPDIR: what an agent leaves in its temp dir then lands in the test run's.
+      // TMPDIR: the proxy's own temp files land in the test run's (agents get a private one).
       inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
       ...(overrides.roleEnv ? { roleEnv: overrides.roleEnv } : {}),
       ...(overrides.repositoryPolicy ? { repositoryPolicy: overrides.repositoryPolicy } : {}),

@@ -63,6 +63,7 @@ export class LocalProvisioner implements Provisioner {
     try {
       const workdir = join(this.#options.workdirRoot, spec.sessionId)
       mkdirSync(workdir, { recursive: true, mode: 0o700 })
+      mkdirSync(this.#tmpDir(spec.sessionId), { recursive: true, mode: 0o700 })
       const logPath = this.#logPath(spec.sessionId)
       const child = await this.#spawn(spec, port, workdir, logPath)
       const pid = child.pid as number
@@ -139,6 +140,7 @@ export class LocalProvisioner implements Provisioner {
   async remove(handle: Pick<AgentHandle, 'sessionId' | 'workdir'>): Promise<void> {
     await rm(handle.workdir, { recursive: true, force: true })
     await rm(this.#logPath(handle.sessionId), { force: true })
+    await rm(this.#tmpDir(handle.sessionId), { recursive: true, force: true })
   }
 
   isAlive(handle: AgentHandle): boolean {
@@ -168,6 +170,11 @@ export class LocalProvisioner implements Provisioner {
     return join(this.#options.workdirRoot, '.logs')
   }
 
+  /** The agent's TMPDIR: beside its workdir, not in it (a cloned repository stays clean). */
+  #tmpDir(sessionId: string): string {
+    return join(this.#options.workdirRoot, '.tmp', sessionId)
+  }
+
   #logPath(sessionId: string): string {
     return join(this.#logDir(), `${sessionId}.log`)
   }
@@ -178,6 +185,8 @@ export class LocalProvisioner implements Provisioner {
       this.#ports.release(handle.port)
       await groupEnded(handle.pid, LOG_DRAIN_MS)
       killGroup(handle.pid, 'SIGKILL') // anything the agent left behind in its group
+      // A killed agent cleans up nothing (agentapi's upload directory, say): its TMPDIR goes.
+      await rm(this.#tmpDir(handle.sessionId), { recursive: true, force: true })
       return exit
     })
     done.then(onExit)
@@ -198,7 +207,11 @@ export class LocalProvisioner implements Provisioner {
     const log = openSync(logPath, 'a', 0o600)
     try {
       // Set last, so the session's own environment can never choose them.
-      const env: Record<string, string> = { ...spec.env, [AGENT_HOST_ENV]: this.#agentHost() }
+      const env: Record<string, string> = {
+        ...spec.env,
+        TMPDIR: this.#tmpDir(spec.sessionId),
+        [AGENT_HOST_ENV]: this.#agentHost(),
+      }
       if (spec.secret) env[AGENT_SECRET_ENV] = spec.secret
       const child = spawn('bash', ['-c', WITH_LOG_WRITER, 'agentapi-proxy', ...writer, ...args], {
         cwd: workdir,

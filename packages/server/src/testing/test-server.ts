@@ -33,7 +33,7 @@ export async function startTestServer(extra: Record<string, unknown> = {}): Prom
     start_port: 20_000 + Math.floor(Math.random() * 40_000),
     session: {
       workdir_root: join(dir, 'sessions'),
-      // TMPDIR: what an agent leaves in its temp dir then lands in the test run's.
+      // TMPDIR: the proxy's own temp files land in the test run's (agents get a private one).
       inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
     },
     persistence: { path: join(dir, 'proxy.sqlite') },
