@@ -91,15 +91,18 @@ async function startSession(s: Setup): Promise<Started> {
   const search = await (await fetch(`${s.server.url}/search`, as(ALICE))).json()
   const port = search.sessions.find((x: { session_id: string }) => x.session_id === id).port
   const db = new Database(s.database)
-  const row = db.prepare('select pid, agent_secret from sessions where session_id = ?').get(id) as {
-    pid: number
+  const row = db
+    .prepare('select handle, agent_secret from sessions where session_id = ?')
+    .get(id) as {
+    handle: string
     agent_secret: string
   }
   db.close()
   // Sealed at rest like the other secrets of a session.
   expect(String(row.agent_secret)).toMatch(/^enc:v1:/)
   const { key } = await loadEncryptionKey({ env: {}, dataDir: s.dir })
-  return { id, port, pid: row.pid, secret: new SecretBox(key).open(String(row.agent_secret)) }
+  const { pid } = JSON.parse(row.handle) as { pid: number }
+  return { id, port, pid, secret: new SecretBox(key).open(String(row.agent_secret)) }
 }
 
 /** The secret is in no answer of the API and in no log. */

@@ -2,17 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { closeSync, mkdirSync, openSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
+import { z } from 'zod'
 import { AGENT_HOST_ENV, AGENT_SECRET_ENV } from '../agent-guard/contract.ts'
 import { tailLog } from './log-file.ts'
 import { PortAllocator } from './ports.ts'
 import { processesUnder, readEntry } from './process-table.ts'
-import type {
-  AdoptableAgent,
-  AgentExit,
-  AgentHandle,
-  AgentSpec,
-  Provisioner,
-} from './provisioner.ts'
+import type { AgentExit, AgentRef, AgentSpec, Provisioner } from './provisioner.ts'
 import { DEFAULT_SCRIPT, GITHUB_SCRIPT, LOG_WRITER } from './startup-scripts.ts'
 
 /** Settings of the local provisioner, from the config's `start_port` and `session` section. */
@@ -26,8 +21,18 @@ export interface LocalProvisionerOptions {
   startupScript?: string
 }
 
+/** The local provisioner's handle: the agent's process group, its port, and where it writes. */
+const LocalHandleSchema = z.object({
+  pid: z.number().int().positive(),
+  port: z.number().int().min(1).max(65_535),
+  workdir: z.string().min(1),
+  log_path: z.string().min(1),
+})
+type LocalHandle = z.infer<typeof LocalHandleSchema>
+
 interface Running {
-  handle: AgentHandle
+  pid: number
+  port: number
   exited: Promise<AgentExit>
 }
 
@@ -58,7 +63,7 @@ export class LocalProvisioner implements Provisioner {
     mkdirSync(this.#logDir(), { recursive: true, mode: 0o700 })
   }
 
-  async start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentHandle> {
+  async start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentRef> {
     const port = await this.#ports.reserve()
     try {
       const workdir = join(this.#options.workdirRoot, spec.sessionId)
@@ -67,49 +72,39 @@ export class LocalProvisioner implements Provisioner {
       const logPath = this.#logPath(spec.sessionId)
       const child = await this.#spawn(spec, port, workdir, logPath)
       const pid = child.pid as number
-      const url = this.#urlOf(port)
-      const handle: AgentHandle = { sessionId: spec.sessionId, url, port, pid, workdir, logPath }
+      const handle: LocalHandle = { pid, port, workdir, log_path: logPath }
       const exited = new Promise<AgentExit>((resolve) => {
         child.once('exit', (code, signal) => resolve({ code, signal }))
       })
-      this.#track(handle, exited, onExit)
-      return handle
+      this.#track(spec.sessionId, handle, exited, onExit)
+      return { sessionId: spec.sessionId, url: this.#urlOf(port), handle }
     } catch (error) {
       this.#ports.release(port)
       throw error
     }
   }
 
-  async adopt(
-    agent: AdoptableAgent,
-    onExit: (exit: AgentExit) => void,
-  ): Promise<AgentHandle | null> {
-    const { sessionId, pid, port } = agent
-    const workdir = join(this.#options.workdirRoot, sessionId)
-    if (!pid || !port || readEntry(pid)?.cwd !== workdir) return null
-    this.#ports.claim(port)
-    const url = this.#urlOf(port)
-    const handle: AgentHandle = {
-      sessionId,
-      url,
-      port,
-      pid,
-      workdir,
-      logPath: this.#logPath(sessionId),
-    }
+  async adopt(agent: AgentRef, onExit: (exit: AgentExit) => void): Promise<AgentRef | null> {
+    const parsed = LocalHandleSchema.safeParse(agent.handle)
+    if (!parsed.success || this.#running.has(agent.sessionId)) return null
+    const handle = parsed.data
+    // Provably the session's: the process runs in the workdir this machine gives the session.
+    const workdir = join(this.#options.workdirRoot, agent.sessionId)
+    if (handle.workdir !== workdir || readEntry(handle.pid)?.cwd !== workdir) return null
+    this.#ports.claim(handle.port)
     const exited = new Promise<AgentExit>((resolve) => {
       const timer = setInterval(() => {
-        if (isRunning(pid)) return
+        if (isRunning(handle.pid)) return
         clearInterval(timer)
         resolve({ code: null, signal: null })
       }, ADOPTED_POLL_MS)
       timer.unref()
     })
-    this.#track(handle, exited, onExit)
-    return handle
+    this.#track(agent.sessionId, handle, exited, onExit)
+    return { sessionId: agent.sessionId, url: this.#urlOf(handle.port), handle }
   }
 
-  async reapOrphans(keep: ReadonlySet<string>, graceMs: number): Promise<number[]> {
+  async reapOrphans(keep: ReadonlySet<string>, graceMs: number): Promise<number> {
     const root = this.#options.workdirRoot
     const orphans = processesUnder(root).filter((entry) => {
       const sessionId = relative(root, entry.cwd).split(sep)[0] ?? ''
@@ -122,14 +117,18 @@ export class LocalProvisioner implements Provisioner {
       await new Promise((resolve) => setTimeout(resolve, 50))
     }
     for (const pgid of groups) killGroup(pgid, 'SIGKILL')
-    return orphans.map((entry) => entry.pid)
+    return orphans.length
   }
 
-  async stop(handle: AgentHandle, graceMs: number): Promise<AgentExit> {
-    const running = this.#running.get(handle.sessionId)
+  stop(agent: AgentRef, graceMs: number): Promise<AgentExit> {
+    return this.#stop(agent.sessionId, graceMs)
+  }
+
+  async #stop(sessionId: string, graceMs: number): Promise<AgentExit> {
+    const running = this.#running.get(sessionId)
     if (!running) return { code: null, signal: null }
-    killGroup(handle.pid, 'SIGTERM')
-    const timer = setTimeout(() => killGroup(handle.pid, 'SIGKILL'), graceMs)
+    killGroup(running.pid, 'SIGTERM')
+    const timer = setTimeout(() => killGroup(running.pid, 'SIGKILL'), graceMs)
     try {
       return await running.exited
     } finally {
@@ -137,22 +136,25 @@ export class LocalProvisioner implements Provisioner {
     }
   }
 
-  async remove(handle: Pick<AgentHandle, 'sessionId' | 'workdir'>): Promise<void> {
-    await rm(handle.workdir, { recursive: true, force: true })
-    await rm(this.#logPath(handle.sessionId), { force: true })
-    await rm(this.#tmpDir(handle.sessionId), { recursive: true, force: true })
+  async remove(sessionId: string): Promise<void> {
+    await rm(join(this.#options.workdirRoot, sessionId), { recursive: true, force: true })
+    await rm(this.#logPath(sessionId), { force: true })
+    await rm(this.#tmpDir(sessionId), { recursive: true, force: true })
   }
 
-  isAlive(handle: AgentHandle): boolean {
-    return this.#running.has(handle.sessionId)
+  inspect(agent: AgentRef): 'running' | 'gone' {
+    return this.#running.has(agent.sessionId) ? 'running' : 'gone'
   }
 
-  logs(logPath: string, tail: number): Promise<{ lines: string[]; truncated: boolean }> {
-    return tailLog(logPath, tail)
+  logs(
+    agent: Pick<AgentRef, 'sessionId' | 'handle'>,
+    tail: number,
+  ): Promise<{ lines: string[]; truncated: boolean }> {
+    return tailLog(this.#logPath(agent.sessionId), tail)
   }
 
   async stopAll(graceMs: number): Promise<void> {
-    await Promise.all([...this.#running.values()].map(({ handle }) => this.stop(handle, graceMs)))
+    await Promise.all([...this.#running.keys()].map((sessionId) => this.#stop(sessionId, graceMs)))
   }
 
   #agentHost(): string {
@@ -179,18 +181,23 @@ export class LocalProvisioner implements Provisioner {
     return join(this.#logDir(), `${sessionId}.log`)
   }
 
-  #track(handle: AgentHandle, exited: Promise<AgentExit>, onExit: (exit: AgentExit) => void) {
+  #track(
+    sessionId: string,
+    { pid, port }: LocalHandle,
+    exited: Promise<AgentExit>,
+    onExit: (exit: AgentExit) => void,
+  ) {
     const done = exited.then(async (exit) => {
-      this.#running.delete(handle.sessionId)
-      this.#ports.release(handle.port)
-      await groupEnded(handle.pid, LOG_DRAIN_MS)
-      killGroup(handle.pid, 'SIGKILL') // anything the agent left behind in its group
+      this.#running.delete(sessionId)
+      this.#ports.release(port)
+      await groupEnded(pid, LOG_DRAIN_MS)
+      killGroup(pid, 'SIGKILL') // anything the agent left behind in its group
       // A killed agent cleans up nothing (agentapi's upload directory, say): its TMPDIR goes.
-      await rm(this.#tmpDir(handle.sessionId), { recursive: true, force: true })
+      await rm(this.#tmpDir(sessionId), { recursive: true, force: true })
       return exit
     })
     done.then(onExit)
-    this.#running.set(handle.sessionId, { handle, exited: done })
+    this.#running.set(sessionId, { pid, port, exited: done })
   }
 
   async #spawn(

@@ -76,14 +76,16 @@ describe('the log of a local agent', () => {
     // Sample the file's size as often as the event loop allows until the agent's last line lands.
     let largest = 0
     const deadline = Date.now() + 50_000
-    while (!readFileSync(handle.logPath, 'utf8').endsWith('\nLAST\n')) {
-      largest = Math.max(largest, statSync(handle.logPath).size)
+    while (!readFileSync(String(handle.handle.log_path), 'utf8').endsWith('\nLAST\n')) {
+      largest = Math.max(largest, statSync(String(handle.handle.log_path)).size)
       if (Date.now() > deadline) throw new Error('the agent never finished its flood')
       await new Promise((resolve) => setImmediate(resolve))
     }
-    largest = Math.max(largest, statSync(handle.logPath).size)
+    largest = Math.max(largest, statSync(String(handle.handle.log_path)).size)
     expect(largest).toBeLessThanOrEqual(cap)
-    expect(readFileSync(handle.logPath, 'utf8').startsWith(TRIM_MARKER.toString())).toBe(true)
+    expect(
+      readFileSync(String(handle.handle.log_path), 'utf8').startsWith(TRIM_MARKER.toString()),
+    ).toBe(true)
   }, 60_000)
 
   it('writes what the agent says while it stops', async () => {
@@ -91,10 +93,13 @@ describe('the log of a local agent', () => {
     const { provisioner, started } = start(4096, script)
     const handle = await started
     const deadline = Date.now() + 10_000
-    while (!readFileSync(handle.logPath, 'utf8').includes('ready\n') && Date.now() < deadline) {
+    while (
+      !readFileSync(String(handle.handle.log_path), 'utf8').includes('ready\n') &&
+      Date.now() < deadline
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     await provisioner.stop(handle, 5_000)
-    expect(readFileSync(handle.logPath, 'utf8')).toContain('stopping cleanly')
+    expect(readFileSync(String(handle.handle.log_path), 'utf8')).toContain('stopping cleanly')
   })
 })

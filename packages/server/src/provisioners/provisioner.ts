@@ -11,15 +11,19 @@ export interface AgentSpec {
   secret?: string | null
 }
 
-/** A running agent: where to reach it and what the provisioner needs to stop it again. */
-export interface AgentHandle {
+/**
+ * What a provisioner keeps about one agent so that it (or another replica's provisioner of the
+ * same kind) can find it again: a JSON object stored with the session, opaque to everything
+ * above the provisioner. The local one holds a pid, a port and paths; a pod would hold a name.
+ */
+export type ProvisionerHandle = { readonly [key: string]: unknown }
+
+/** An agent as the sessions see it: where it listens, and the provisioner's handle. */
+export interface AgentRef {
   sessionId: string
-  /** Base URL of its agentapi, e.g. `http://127.0.0.1:9003`. */
+  /** Base URL of its agentapi, e.g. `http://127.0.0.1:9003`: what any replica proxies to. */
   url: string
-  port: number
-  pid: number
-  workdir: string
-  logPath: string
+  handle: ProvisionerHandle
 }
 
 /** How an agent ended. */
@@ -28,40 +32,35 @@ export interface AgentExit {
   signal: string | null
 }
 
-/** A stored session as `adopt` sees it. */
-export interface AdoptableAgent {
-  sessionId: string
-  pid: number | null
-  port: number | null
-  workdir: string | null
-  logPath: string | null
-}
-
 /**
  * One engine that runs agents: child processes here (`local`), pods later. The session service
- * never branches on which one it has, and nothing above this interface knows about PIDs.
+ * never branches on which one it has, and nothing above this interface knows about PIDs, ports
+ * or directories: it speaks in {@link AgentRef}s, which the store keeps for every replica.
  */
 export interface Provisioner {
-  /** Starts the agent; resolves once the process runs (not once it is ready). */
-  start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentHandle>
-  /** Asks the agent to stop, forces it after `graceMs`, frees its port; keeps the workdir. */
-  stop(handle: AgentHandle, graceMs: number): Promise<AgentExit>
-  /** Removes what stop keeps (the workdir), when the session is deleted. */
-  remove(handle: Pick<AgentHandle, 'sessionId' | 'workdir'>): Promise<void>
-  /** Whether the agent's process is still running. */
-  isAlive(handle: AgentHandle): boolean
-  /** The last lines of the agent's output. */
-  logs(logPath: string, tail: number): Promise<{ lines: string[]; truncated: boolean }>
-  /** Stops every agent this provisioner started (shutdown). */
+  /** Starts the agent; resolves once it runs (not once it is ready). */
+  start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentRef>
+  /** Asks the agent to stop, forces it after `graceMs`; keeps what `remove` removes. */
+  stop(agent: AgentRef, graceMs: number): Promise<AgentExit>
+  /** Whether the agent still runs, as far as this provisioner can tell. */
+  inspect(agent: AgentRef): 'running' | 'gone'
+  /**
+   * Takes over an agent that another process of the proxy (an earlier run, or a replica that
+   * died) started, when it still runs and is provably the session's. Null when it cannot.
+   */
+  adopt(agent: AgentRef, onExit: (exit: AgentExit) => void): Promise<AgentRef | null>
+  /** The last lines of the agent's output (also after it ended, until `remove`). */
+  logs(
+    agent: Pick<AgentRef, 'sessionId' | 'handle'>,
+    tail: number,
+  ): Promise<{ lines: string[]; truncated: boolean }>
+  /** Removes what stop keeps (the workdir, the log), when the session is deleted. */
+  remove(sessionId: string): Promise<void>
+  /** Stops every agent this provisioner started or adopted (shutdown). */
   stopAll(graceMs: number): Promise<void>
   /**
-   * Takes over an agent that an earlier run of the proxy started, when its process still runs
-   * and is provably the session's (it runs in the session's workdir). Null otherwise.
+   * Stops every agent of this provisioner that belongs to no session in `keep` — what a
+   * crashed proxy left behind. Returns how many it stopped.
    */
-  adopt(agent: AdoptableAgent, onExit: (exit: AgentExit) => void): Promise<AgentHandle | null>
-  /**
-   * Stops every agent process of this provisioner that belongs to no session in `keep` — what
-   * a crashed proxy left behind. Returns the process ids it stopped.
-   */
-  reapOrphans(keep: ReadonlySet<string>, graceMs: number): Promise<number[]>
+  reapOrphans(keep: ReadonlySet<string>, graceMs: number): Promise<number>
 }

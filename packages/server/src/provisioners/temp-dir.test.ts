@@ -42,7 +42,7 @@ describe('the TMPDIR of a local agent', () => {
       },
       () => undefined,
     )
-    const where = join(handle.workdir, 'where')
+    const where = join(String(handle.handle.workdir), 'where')
     const agentTmp = join(workdirRoot, '.tmp', 'killed')
     await until(() => existsSync(join(agentTmp, 'left-behind')), 'the agent to write a temp file')
     expect(readFileSync(where, 'utf8').trim()).toBe(agentTmp)
@@ -50,6 +50,6 @@ describe('the TMPDIR of a local agent', () => {
     const exit = await provisioner.stop(handle, 200)
     expect(exit.signal).toBe('SIGKILL')
     expect(existsSync(agentTmp)).toBe(false)
-    expect(existsSync(handle.workdir)).toBe(true) // the workdir stays until the session is removed
+    expect(existsSync(String(handle.handle.workdir))).toBe(true) // the workdir stays until the session is removed
   })
 })

@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/duration.ts'
-import type { AgentExit, AgentHandle, AgentSpec, Provisioner } from '../provisioners/provisioner.ts'
+import type { AgentExit, AgentRef, AgentSpec, Provisioner } from '../provisioners/provisioner.ts'
 import { AgentClient } from './agent-client.ts'
 import type { LiveSession } from './live-session.ts'
 
@@ -16,8 +16,8 @@ export interface LaunchInput {
   spec: AgentSpec
   startupTimeoutMs: number
   stopGraceMs: number
-  /** Called with each started process, before readiness, so the store knows its port and pid. */
-  onHandle(handle: AgentHandle): Promise<void>
+  /** Called with each started agent, before readiness, so the store knows where it is. */
+  onHandle(agent: AgentRef): Promise<void>
 }
 
 const POLL_MS = 20
@@ -48,7 +48,7 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
     if (result === 'aborted' || result === 'timeout') {
       await input.provisioner.stop(handle, result === 'aborted' ? input.stopGraceMs : 0)
       if (result === 'aborted') return { kind: 'aborted' }
-      const { lines } = await input.provisioner.logs(handle.logPath, 20)
+      const { lines } = await input.provisioner.logs(handle, 20)
       const within = formatDuration(input.startupTimeoutMs)
       return {
         kind: 'failed',
@@ -57,7 +57,7 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
         logTail: lines,
       }
     }
-    const { lines } = await input.provisioner.logs(handle.logPath, 20)
+    const { lines } = await input.provisioner.logs(handle, 20)
     if (attempt < ATTEMPTS && lines.some((line) => BIND_RACE.test(line))) continue
     const code = result.code ?? null
     const error =
@@ -69,7 +69,7 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
 }
 
 async function waitReady(
-  handle: AgentHandle,
+  handle: AgentRef,
   spec: AgentSpec,
   exited: Promise<AgentExit>,
   deadline: number,

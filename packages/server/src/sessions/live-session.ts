@@ -1,5 +1,5 @@
 import type { AgentStatus, SessionStatus } from '@agentapi-proxy/shared'
-import type { AgentHandle } from '../provisioners/provisioner.ts'
+import type { AgentRef } from '../provisioners/provisioner.ts'
 
 /**
  * What the service holds in memory for a session that has (or is about to have) a process:
@@ -12,7 +12,7 @@ export interface LiveSession {
   ownerRole: string | null
   status: SessionStatus
   agentStatus: AgentStatus
-  handle: AgentHandle | null
+  handle: AgentRef | null
   /** What the agent demands of every request; null for an agent started without one. */
   secret: string | null
   /** Aborted when the session is stopped: ends its start-up and its event follower. */

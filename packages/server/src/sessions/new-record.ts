@@ -13,6 +13,9 @@ export interface NewSession {
   agent: AgentChoice
   defaultAgentType: string
   startedAt: Date
+  /** The replica that starts it, and until when its claim holds. */
+  owner: string | null
+  leaseUntil: string | null
 }
 
 /** The record of a session that is about to start. */
@@ -32,11 +35,11 @@ export function newSessionRecord(input: NewSession): SessionRecord {
     environment: request.environment ?? {},
     initial_message: request.message ?? null,
     initial_message_sent: false,
-    port: null,
+    agent_url: null,
+    handle: null,
+    owner: input.owner,
+    lease_until: input.leaseUntil,
     agent_secret: newAgentSecret(),
-    pid: null,
-    workdir: null,
-    log_path: null,
     started_at: now,
     last_activity_at: now,
     stopped_at: null,

@@ -93,16 +93,11 @@ export class SessionRuntime implements SessionDirectory {
       onExit = resolve
     })
     const { provisioner } = this.#options
-    const handle = await provisioner.adopt(
-      {
-        sessionId: record.session_id,
-        pid: record.pid,
-        port: record.port,
-        workdir: record.workdir,
-        logPath: record.log_path,
-      },
-      (exit) => onExit(exit),
-    )
+    const { session_id: sessionId, agent_url: url, handle: stored } = record
+    const handle =
+      url && stored
+        ? await provisioner.adopt({ sessionId, url, handle: stored }, (exit) => onExit(exit))
+        : null
     // Ours and running is not enough: it must also still answer as an agentapi.
     const answers =
       handle &&
@@ -115,7 +110,7 @@ export class SessionRuntime implements SessionDirectory {
       return false
     }
     live.handle = handle
-    this.#options.logger.info({ session_id: record.session_id, pid: handle.pid }, 'adopted agent')
+    this.#options.logger.info({ session_id: sessionId, url: handle.url }, 'adopted agent')
     await this.#activate(live, exited, record)
     return true
   }
@@ -164,13 +159,11 @@ export class SessionRuntime implements SessionDirectory {
         }),
         startupTimeoutMs: this.#options.limits.startupTimeoutMs,
         stopGraceMs: this.#options.limits.stopGraceMs,
-        onHandle: (h) =>
-          this.save(h.sessionId, {
-            port: h.port,
+        onHandle: (agent) =>
+          this.save(agent.sessionId, {
+            agent_url: agent.url,
+            handle: agent.handle,
             agent_secret: live.secret,
-            pid: h.pid,
-            workdir: h.workdir,
-            log_path: h.logPath,
           }),
       })
       if (outcome.kind === 'ready') await this.#activate(live, outcome.exited, record)
@@ -215,7 +208,7 @@ export class SessionRuntime implements SessionDirectory {
 
   async #onAgentExit(live: LiveSession, exit: AgentExit) {
     if (live.status !== 'active') return // a stop in progress owns the outcome
-    const tail = live.handle ? await this.#options.provisioner.logs(live.handle.logPath, 20) : null
+    const tail = live.handle ? await this.#options.provisioner.logs(live.handle, 20) : null
     await this.#fail(live, exit.code, describeExit(exit), tail?.lines ?? [])
   }
 
@@ -249,7 +242,7 @@ export class SessionRuntime implements SessionDirectory {
       await live.launching
       const { provisioner } = this.#options
       const exit =
-        live.handle && provisioner.isAlive(live.handle)
+        live.handle && provisioner.inspect(live.handle) === 'running'
           ? await provisioner.stop(live.handle, this.#options.limits.stopGraceMs)
           : null
       this.#live.delete(sessionId)

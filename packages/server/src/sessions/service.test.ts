@@ -346,7 +346,10 @@ describe('SessionService', () => {
 
 /** The agent's pid, once the provisioner has started it. */
 function pidOf(store: MemorySessionStore, id: string): Promise<number> {
-  return eventually(async () => (await store.get(id))?.pid ?? undefined)
+  return eventually(async () => {
+    const pid = (await store.get(id))?.handle?.pid
+    return typeof pid === 'number' ? pid : undefined
+  })
 }
 
 function makeGitRepository(): string {

@@ -109,6 +109,8 @@ export class SessionService implements SessionDirectory {
       agent: this.#options.agent,
       defaultAgentType: this.#options.defaultAgentType,
       startedAt: new Date(this.#lastStart),
+      owner: null,
+      leaseUntil: null,
     })
     const live = this.#runtime.track(record)
     try {
@@ -147,22 +149,20 @@ export class SessionService implements SessionDirectory {
 
   async logs(principal: Principal, sessionId: string, tail: number): Promise<SessionLogs> {
     const record = await this.#visible(principal, sessionId)
-    const { lines, truncated } = record.log_path
-      ? await this.#options.provisioner.logs(record.log_path, tail)
+    const { lines, truncated } = record.handle
+      ? await this.#options.provisioner.logs({ sessionId, handle: record.handle }, tail)
       : { lines: [], truncated: false }
     return { session_id: sessionId, lines, truncated }
   }
 
   /** Stops the agent (SIGTERM, then SIGKILL after the grace period) and removes its workdir. */
   async delete(principal: Principal, sessionId: string): Promise<DeleteSessionResponse> {
-    const record = await this.#visible(principal, sessionId)
+    await this.#visible(principal, sessionId)
     // The agent may take the whole stop grace to exit; its streams end with the DELETE.
     this.#options.onDelete?.(sessionId)
     await this.#runtime.stop(sessionId, 'stopped', null)
     this.#runtime.forget(sessionId)
-    if (record.workdir) {
-      await this.#options.provisioner.remove({ sessionId, workdir: record.workdir })
-    }
+    await this.#options.provisioner.remove(sessionId)
     return { session_id: sessionId, status: 'terminated' }
   }
 
@@ -226,7 +226,7 @@ export class SessionService implements SessionDirectory {
     const pruned = await this.prune()
     for (const failed of await store.listWithStatus(['failed']))
       this.#runtime.rememberFailed(failed)
-    return { adopted, restarted: restarts.length, reaped: reaped.length, pruned }
+    return { adopted, restarted: restarts.length, reaped, pruned }
   }
 
   /** Deletes stopped and failed sessions older than the retention; returns how many. */

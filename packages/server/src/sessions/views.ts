@@ -10,8 +10,8 @@ export function toSummary(record: SessionRecord, live?: LiveSession): SessionSum
     status: live?.status ?? record.status,
     agent_status: live ? live.agentStatus : record.agent_status,
     started_at: record.started_at,
-    last_activity_at: live ? new Date(live.lastActivity).toISOString() : record.last_activity_at,
-    port: record.port,
+    last_activity_at: lastActivity(record, live),
+    port: portOf(record.agent_url),
     tags: record.tags,
   }
 }
@@ -26,4 +26,18 @@ export function toSession(record: SessionRecord, live?: LiveSession): Session {
     error: record.error,
     log_tail: record.log_tail,
   }
+}
+
+// The newest activity any replica saw: this one's in memory, the others' in the row.
+function lastActivity(record: SessionRecord, live?: LiveSession): string {
+  if (!live) return record.last_activity_at
+  return new Date(Math.max(live.lastActivity, Date.parse(record.last_activity_at))).toISOString()
+}
+
+// The API has always shown the agent's port; it is now the port of its URL.
+function portOf(url: string | null): number | null {
+  if (url === null) return null
+  const { port, protocol } = new URL(url)
+  if (port) return Number(port)
+  return protocol === 'https:' ? 443 : 80
 }

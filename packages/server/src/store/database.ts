@@ -18,12 +18,13 @@ export interface SessionsTable {
   environment: string
   initial_message: string | null
   initial_message_sent: number
-  port: number | null
+  agent_url: string | null
+  /** JSON object, the provisioner's (migration 0006). */
+  handle: string | null
+  owner: string | null
+  lease_until: string | null
   /** Sealed (`enc:v1:…`) when the store has a key. */
   agent_secret: string | null
-  pid: number | null
-  workdir: string | null
-  log_path: string | null
   started_at: string
   last_activity_at: string
   stopped_at: string | null

@@ -1,4 +1,5 @@
 import type { AgentStatus, Environment, SessionStatus, Tags } from '@agentapi-proxy/shared'
+import type { ProvisionerHandle } from '../provisioners/provisioner.ts'
 
 /**
  * A session as the store keeps it: what the API shows plus what the proxy needs to run, find
@@ -22,15 +23,19 @@ export interface SessionRecord {
   /** The first user message, sent once the agent is stable. */
   initial_message: string | null
   initial_message_sent: boolean
-  port: number | null
+  /** Where any replica reaches the agent (`http://127.0.0.1:9003`); null until it runs. */
+  agent_url: string | null
+  /** The provisioner's own record of the agent (a pid, a pod name), opaque to the rest. */
+  handle: ProvisionerHandle | null
+  /** The replica that runs the session's lifecycle; null while no replica holds it. */
+  owner: string | null
+  /** Until when the owner's claim holds (ISO); past it, another replica may take over. */
+  lease_until: string | null
   /**
    * What the agent demands of every request (agent-guard/contract.ts): without it, knowing the
    * port is not enough. Sealed at rest; never in a view or a log. Null for rows from before.
    */
   agent_secret: string | null
-  pid: number | null
-  workdir: string | null
-  log_path: string | null
   started_at: string
   last_activity_at: string
   stopped_at: string | null

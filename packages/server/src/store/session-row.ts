@@ -17,8 +17,10 @@ export function toColumns(
   record: Partial<SessionRecord>,
   secrets: RowSecrets,
 ): Partial<SessionsTable> {
-  const { tags, environment, log_tail, initial_message_sent, agent_secret, ...plain } = record
+  const { tags, environment, log_tail, initial_message_sent, agent_secret, handle, ...plain } =
+    record
   const columns: Partial<SessionsTable> = { ...plain }
+  if (handle !== undefined) columns.handle = handle === null ? null : JSON.stringify(handle)
   if (agent_secret !== undefined) columns.agent_secret = sealSecret(agent_secret, secrets)
   if (tags !== undefined) columns.tags = JSON.stringify(tags)
   if (environment !== undefined) columns.environment = JSON.stringify(seal(environment, secrets))
@@ -48,11 +50,11 @@ export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord 
     environment: openEnvironment(JSON.parse(row.environment), secrets.box),
     initial_message: row.initial_message,
     initial_message_sent: row.initial_message_sent === 1,
-    port: row.port,
+    agent_url: row.agent_url,
+    handle: row.handle === null ? null : JSON.parse(row.handle),
+    owner: row.owner,
+    lease_until: row.lease_until,
     agent_secret: openSecret(row.agent_secret, secrets),
-    pid: row.pid,
-    workdir: row.workdir,
-    log_path: row.log_path,
     started_at: row.started_at,
     last_activity_at: row.last_activity_at,
     stopped_at: row.stopped_at,

@@ -82,7 +82,8 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
         const patch = {
           status: 'failed',
           agent_status: null,
-          pid: null,
+          handle: null,
+          owner: 'replica-b',
           exit_code: 137,
           error: 'killed',
           initial_message_sent: false,
@@ -95,7 +96,9 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
       })
 
       it('answers null when there is no such session', async () => {
-        expect(await store.update('00000000-0000-4000-8000-000000000000', { pid: 1 })).toBeNull()
+        expect(
+          await store.update('00000000-0000-4000-8000-000000000000', { owner: 'b' }),
+        ).toBeNull()
       })
 
       it('never changes the id, and an empty patch returns the row unchanged', async () => {

@@ -5,6 +5,7 @@ import { authMigration } from './0002-auth.ts'
 import { ownerRoleMigration } from './0003-session-owner-role.ts'
 import { agentSecretMigration } from './0004-session-agent-secret.ts'
 import { apiKeyParentMigration } from './0005-api-key-parent.ts'
+import { sessionHandleMigration } from './0006-session-handle.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -25,6 +26,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0003_session_owner_role': ownerRoleMigration(),
       '0004_session_agent_secret': agentSecretMigration(),
       '0005_api_key_parent': apiKeyParentMigration(this.#dialect),
+      '0006_session_handle': sessionHandleMigration(),
     }
   }
 }
