@@ -1,7 +1,14 @@
 import type { SessionStatus } from '@agentapi-proxy/shared'
+import { ChangeFeed, ROUTING_COLUMNS } from './change-feed.ts'
 import { compareNewestFirst, decodeCursor, encodeCursor } from './cursor.ts'
 import { ENDED_STATUSES as ENDED, isLive, type SessionRecord } from './session-record.ts'
-import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
+import type {
+  Admission,
+  AdmissionLimits,
+  SessionFilter,
+  SessionPage,
+  SessionStore,
+} from './session-store.ts'
 
 /**
  * Sessions in a Map: the reference implementation, the test double, and what runs when
@@ -9,9 +16,55 @@ import type { SessionFilter, SessionPage, SessionStore } from './session-store.t
  */
 export class MemorySessionStore implements SessionStore {
   #rows = new Map<string, SessionRecord>()
+  readonly changes = new ChangeFeed()
 
   async insert(record: SessionRecord): Promise<void> {
     this.#rows.set(record.session_id, structuredClone(record))
+    this.changes.emit(record.session_id)
+  }
+
+  async admit(record: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
+    const live = [...this.#rows.values()].filter((row) => isLive(row.status))
+    if (live.length >= limits.maxSessions)
+      return { admitted: false, limit: 'proxy', live: live.length }
+    const mine = live.filter((row) => row.user_id === record.user_id).length
+    if (mine >= limits.maxSessionsPerUser) return { admitted: false, limit: 'user', live: mine }
+    await this.insert(record)
+    return { admitted: true }
+  }
+
+  async claim(
+    sessionId: string,
+    owner: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<SessionRecord | null> {
+    const row = this.#rows.get(sessionId)
+    if (!row || !(isLive(row.status) || row.status === 'suspended')) return null
+    if (!isUnheld(row, owner, now)) return null
+    return this.update(sessionId, { owner, lease_until: leaseUntil })
+  }
+
+  async renewLeases(owner: string, leaseUntil: string): Promise<void> {
+    for (const row of this.#rows.values()) {
+      if (row.owner === owner && isLive(row.status)) row.lease_until = leaseUntil
+    }
+  }
+
+  async listUnheld(now: string): Promise<SessionRecord[]> {
+    return [...this.#rows.values()]
+      .filter(
+        (row) =>
+          (isLive(row.status) && (row.lease_until === null || row.lease_until < now)) ||
+          (row.status === 'suspended' && row.owner === null),
+      )
+      .sort(compareNewestFirst)
+      .map((row) => structuredClone(row))
+  }
+
+  async recordActivity(sessionId: string, at: string): Promise<void> {
+    const row = this.#rows.get(sessionId)
+    if (row && row.last_activity_at < at) row.last_activity_at = at
   }
 
   async get(sessionId: string): Promise<SessionRecord | null> {
@@ -24,6 +77,7 @@ export class MemorySessionStore implements SessionStore {
     if (!row) return null
     const updated = { ...row, ...structuredClone(patch), session_id: row.session_id }
     this.#rows.set(sessionId, updated)
+    if (ROUTING_COLUMNS.some((column) => patch[column] !== undefined)) this.changes.emit(sessionId)
     return structuredClone(updated)
   }
 
@@ -75,12 +129,18 @@ export class MemorySessionStore implements SessionStore {
       this.#rows.delete(id)
       pruned++
     }
+    if (pruned > 0) this.changes.emit('*')
     return pruned
   }
 
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
+}
+
+function isUnheld(row: SessionRecord, owner: string, now: string): boolean {
+  if (row.owner === null || row.owner === owner) return true
+  return row.lease_until === null || row.lease_until < now
 }
 
 function matches(row: SessionRecord, filter: SessionFilter): boolean {

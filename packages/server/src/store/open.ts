@@ -13,11 +13,13 @@ import {
   keepEncryptionKey,
 } from '../secrets/encryption-key.ts'
 import { SecretBox } from '../secrets/secret-box.ts'
+import { ChangeFeed } from './change-feed.ts'
 import type { Database, SqlDialectName } from './database.ts'
 import { releasingFailedStatements } from './failed-statements.ts'
 import { refuseOtherKey, verifyEncryptionKey } from './key-check.ts'
 import { MemorySessionStore } from './memory.ts'
 import { migrateToLatest } from './migrations/provider.ts'
+import { listenForChanges } from './postgres-changes.ts'
 import { probePostgres } from './postgres-probe.ts'
 import { RetryingSessionStore } from './retrying-store.ts'
 import type { SessionStore } from './session-store.ts'
@@ -121,7 +123,18 @@ export async function openStore(
     const box = new SecretBox(key.key)
     await verifyEncryptionKey(db, box, key)
     logger.info({ backend: persistence.backend, key_source: key.source }, 'session store open')
-    const store = await sessionStore(opened, box, options)
+    const feed = new ChangeFeed()
+    // Every replica hears every change; SQLite has one process, whose store tells it itself.
+    const listener =
+      persistence.backend === 'postgres' && persistence.url
+        ? await listenForChanges({ url: persistence.url, feed, logger })
+        : null
+    const store = await sessionStore(opened, box, feed, persistence.backend, options).catch(
+      async (error: unknown) => {
+        await listener?.close()
+        throw error
+      },
+    )
     // One connection for everything: a sign-in and the sessions it starts live and are backed up
     // together, and GitHub's token is sealed with the same checked key as session secrets.
     const authStores: AuthStores = {
@@ -132,7 +145,10 @@ export async function openStore(
     let closing: Promise<void> | undefined
     const close = () => {
       // Updates still kept for retry get their last chance before the connection goes.
-      closing ??= store.close().then(() => closeDatabase(db, persistence.backend))
+      closing ??= store
+        .close()
+        .then(() => listener?.close())
+        .then(() => closeDatabase(db, persistence.backend))
       return closing
     }
     return { store, db, authStores, close }
@@ -146,9 +162,17 @@ export async function openStore(
  * The SQL session store behind the writer that keeps and retries what it refuses; rows from before
  * every environment value was sealed are sealed first.
  */
-async function sessionStore(opened: OpenedDatabase, box: SecretBox, options: OpenStoreOptions) {
+async function sessionStore(
+  opened: OpenedDatabase,
+  box: SecretBox,
+  changes: ChangeFeed,
+  dialect: SqlDialectName,
+  options: OpenStoreOptions,
+) {
   const inner = new SqlSessionStore(opened.db, {
     box,
+    changes,
+    dialect,
     ...(opened.checkFile ? { checkFile: opened.checkFile } : {}),
   })
   const resealed = await inner.sealPlaintextEnvironments()

@@ -1,9 +1,16 @@
 import type { SessionStatus } from '@agentapi-proxy/shared'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import type { ChangeFeed } from './change-feed.ts'
 import { PendingWrites } from './pending-writes.ts'
 import type { SessionRecord } from './session-record.ts'
-import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
+import type {
+  Admission,
+  AdmissionLimits,
+  SessionFilter,
+  SessionPage,
+  SessionStore,
+} from './session-store.ts'
 
 /** Options for {@link RetryingSessionStore}. */
 export interface RetryingStoreOptions {
@@ -45,6 +52,42 @@ export class RetryingSessionStore implements SessionStore {
       this.#writes.observe(error)
       throw unavailable(error)
     }
+  }
+
+  async admit(record: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
+    try {
+      return await this.#inner.admit(record, limits)
+    } catch (error) {
+      this.#writes.observe(error)
+      throw unavailable(error)
+    }
+  }
+
+  // Leases and claims are not kept for retry: a claim must be decided now, and a lease that
+  // cannot be renewed is renewed by the next tick (or lost, which is what failover is for).
+  claim(
+    sessionId: string,
+    owner: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<SessionRecord | null> {
+    return this.#read(() => this.#inner.claim(sessionId, owner, leaseUntil, now))
+  }
+
+  renewLeases(owner: string, leaseUntil: string): Promise<void> {
+    return this.#read(() => this.#inner.renewLeases(owner, leaseUntil))
+  }
+
+  async listUnheld(now: string): Promise<SessionRecord[]> {
+    return (await this.#read(() => this.#inner.listUnheld(now))).map((r) => this.#overlay(r))
+  }
+
+  recordActivity(sessionId: string, at: string): Promise<void> {
+    return this.#read(() => this.#inner.recordActivity(sessionId, at))
+  }
+
+  get changes(): ChangeFeed {
+    return this.#inner.changes
   }
 
   /** Never rejects: resolves with the stored row, or null when the update was kept for retry. */

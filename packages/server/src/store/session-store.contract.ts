@@ -247,6 +247,100 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
       })
     })
 
+    describe('replicas: admission, leases, activity and changes', () => {
+      const limits = { maxSessions: 3, maxSessionsPerUser: 2 }
+      const live = (over: Partial<SessionRecord>) =>
+        sampleRecord({ status: 'active', stopped_at: null, ...over })
+
+      it('admits up to the limits, counting every live session, and says which limit it hit', async () => {
+        await insertAll([live({ user_id: 'alice' }), sampleRecord({ status: 'stopped' })])
+        expect(await store.admit(live({ user_id: 'alice' }), limits)).toEqual({ admitted: true })
+        const refused = live({ user_id: 'alice' })
+        expect(await store.admit(refused, limits)).toEqual({
+          admitted: false,
+          limit: 'user',
+          live: 2,
+        })
+        expect(await store.get(refused.session_id)).toBeNull()
+        expect(await store.admit(live({ user_id: 'bob' }), limits)).toEqual({ admitted: true })
+        expect(await store.admit(live({ user_id: 'carol' }), limits)).toEqual({
+          admitted: false,
+          limit: 'proxy',
+          live: 3,
+        })
+        expect(await store.countLive()).toBe(3)
+      })
+
+      it('lets one replica claim a session, and another only once the lease ran out', async () => {
+        const [held] = await insertAll([live({ owner: 'a', lease_until: minutesIn(10) })])
+        const id = (held as SessionRecord).session_id
+        expect(await store.claim(id, 'b', minutesIn(20), minutesIn(5))).toBeNull()
+        expect(await store.claim(id, 'a', minutesIn(20), minutesIn(5))).toMatchObject({
+          owner: 'a',
+          lease_until: minutesIn(20),
+        })
+        expect(await store.claim(id, 'b', minutesIn(30), minutesIn(21))).toMatchObject({
+          owner: 'b',
+          lease_until: minutesIn(30),
+        })
+        const [over] = await insertAll([sampleRecord({ status: 'stopped', owner: null })])
+        expect(
+          await store.claim((over as SessionRecord).session_id, 'b', minutesIn(9), minutesIn(1)),
+        ).toBeNull()
+      })
+
+      it("renews only the owner's live leases, and lists the sessions nobody holds", async () => {
+        const [mine, theirs, stale, suspended, ended] = await insertAll([
+          live({ owner: 'a', lease_until: minutesIn(1) }),
+          live({ owner: 'b', lease_until: minutesIn(1) }),
+          live({ owner: null, lease_until: null }),
+          sampleRecord({ status: 'suspended', owner: null, lease_until: null }),
+          sampleRecord({ status: 'stopped', owner: 'a', lease_until: minutesIn(1) }),
+        ])
+        await store.renewLeases('a', minutesIn(10))
+        expect((await store.get((mine as SessionRecord).session_id))?.lease_until).toBe(
+          minutesIn(10),
+        )
+        expect((await store.get((ended as SessionRecord).session_id))?.lease_until).toBe(
+          minutesIn(1),
+        )
+        const unheld = await store.listUnheld(minutesIn(5))
+        expect(ids(unheld).sort()).toEqual(
+          ids([theirs, stale, suspended] as SessionRecord[]).sort(),
+        )
+      })
+
+      it('moves last activity forward only', async () => {
+        const [record] = await insertAll([live({ last_activity_at: minutesIn(5) })])
+        const id = (record as SessionRecord).session_id
+        await store.recordActivity(id, minutesIn(3))
+        expect((await store.get(id))?.last_activity_at).toBe(minutesIn(5))
+        await store.recordActivity(id, minutesIn(7))
+        expect((await store.get(id))?.last_activity_at).toBe(minutesIn(7))
+      })
+
+      it('tells its change feed about inserts and routing changes, not about activity', async () => {
+        const heard: string[] = []
+        const stop = store.changes.subscribe((change) => {
+          heard.push(change)
+        })
+        try {
+          const record = live({})
+          await store.insert(record)
+          await store.recordActivity(record.session_id, minutesIn(99))
+          await store.update(record.session_id, { status: 'stopping' })
+          const deadline = Date.now() + 5_000
+          const mentions = () => heard.filter((id) => id === record.session_id).length
+          while (mentions() < 2 && Date.now() < deadline) {
+            await new Promise((resolve) => setTimeout(resolve, 10))
+          }
+          expect(mentions()).toBe(2)
+        } finally {
+          stop()
+        }
+      })
+    })
+
     describe('recovery and retention', () => {
       it('lists sessions by status, newest first', async () => {
         const [older, , newer] = await insertAll([

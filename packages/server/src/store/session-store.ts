@@ -1,4 +1,5 @@
 import type { SessionStatus, Tags } from '@agentapi-proxy/shared'
+import type { ChangeFeed } from './change-feed.ts'
 import type { SessionRecord } from './session-record.ts'
 
 /** What `search` filters on; every given field must match. */
@@ -17,12 +18,47 @@ export interface SessionPage {
   next_cursor: string | null
 }
 
+/** The limits a new session is admitted under (from the config's `session` section). */
+export interface AdmissionLimits {
+  maxSessions: number
+  maxSessionsPerUser: number
+}
+
+/** Whether {@link SessionStore.admit} inserted the row, or which limit it hit at what count. */
+export type Admission =
+  | { admitted: true }
+  | { admitted: false; limit: 'proxy' | 'user'; live: number }
+
 /**
  * Where session rows live. The in-memory implementation is the reference; SQL ones follow it.
  * Methods are async so any backend fits; none of them knows about processes or HTTP.
  */
 export interface SessionStore {
   insert(record: SessionRecord): Promise<void>
+  /**
+   * Inserts the record unless the live sessions (of every replica) are at a limit: the count and
+   * the insert are one transaction, so concurrent starts on several replicas never over-admit.
+   */
+  admit(record: SessionRecord, limits: AdmissionLimits): Promise<Admission>
+  /**
+   * Makes `owner` the owner of a live or suspended session until `leaseUntil`, if no other
+   * replica holds it: it has no owner, is `owner`'s already, or its lease ran out before `now`.
+   * Returns the claimed row, or null when another replica holds it (or it is over).
+   */
+  claim(
+    sessionId: string,
+    owner: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<SessionRecord | null>
+  /** Extends the lease of every live session `owner` holds. */
+  renewLeases(owner: string, leaseUntil: string): Promise<void>
+  /** Live sessions whose lease ran out before `now`, and suspended ones nobody holds. */
+  listUnheld(now: string): Promise<SessionRecord[]>
+  /** Moves `last_activity_at` forward to `at`, never back (every replica proxies). */
+  recordActivity(sessionId: string, at: string): Promise<void>
+  /** Where this process hears that rows changed, whichever replica changed them. */
+  readonly changes: ChangeFeed
   get(sessionId: string): Promise<SessionRecord | null>
   /** Applies `patch` and returns the updated row, or null when there is none. */
   update(sessionId: string, patch: Partial<SessionRecord>): Promise<SessionRecord | null>

@@ -6,17 +6,36 @@ import type { SessionStatus } from '@agentapi-proxy/shared'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { openEnvironment } from '../secrets/environment.ts'
 import { isSealed } from '../secrets/secret-box.ts'
+import { ChangeFeed, ROUTING_COLUMNS, type SessionChange } from './change-feed.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
-import type { Database } from './database.ts'
+import type { Database, SqlDialectName } from './database.ts'
 import { ENDED_STATUSES, LIVE_STATUSES, type SessionRecord } from './session-record.ts'
 import { fromRow, type RowSecrets, toColumns, toRow } from './session-row.ts'
-import type { SessionFilter, SessionPage, SessionStore } from './session-store.ts'
+import type {
+  Admission,
+  AdmissionLimits,
+  SessionFilter,
+  SessionPage,
+  SessionStore,
+} from './session-store.ts'
+
+/** The PostgreSQL channel every replica LISTENs on; the payload is a session id or `*`. */
+export const CHANGES_CHANNEL = 'agentapi_proxy_sessions'
 
 /** Options for {@link SqlSessionStore}. */
 export interface SqlSessionStoreOptions extends RowSecrets {
   /** Run first by `ping`: that the database is still the one opened (SQLite's file). */
   checkFile?: () => Promise<void>
+  /**
+   * `postgres`: changes are sent with NOTIFY inside the transaction that makes them, and heard
+   * by a listener (postgres-changes.ts) that feeds `changes`. Otherwise (SQLite, one process)
+   * the store tells `changes` itself once a change is committed.
+   */
+  dialect?: SqlDialectName
+  changes?: ChangeFeed
 }
+
+const CLAIMABLE = [...LIVE_STATUSES, 'suspended'] as const
 
 /**
  * Sessions in SQL (SQLite or PostgreSQL), behaving exactly as the in-memory reference store.
@@ -33,19 +52,98 @@ export class SqlSessionStore implements SessionStore {
   #db: Kysely<Database>
   #secrets: RowSecrets
   #checkFile: (() => Promise<void>) | undefined
+  #notifies: boolean
+  readonly changes: ChangeFeed
 
   constructor(db: Kysely<Database>, options: SqlSessionStoreOptions = {}) {
     this.#db = db
     this.#secrets = { box: options.box }
     this.#checkFile = options.checkFile
+    this.#notifies = options.dialect === 'postgres'
+    this.changes = options.changes ?? new ChangeFeed()
   }
 
   async insert(record: SessionRecord): Promise<void> {
-    const row = toRow(record, this.#secrets)
-    await this.#transaction(async (trx) => {
-      await trx.insertInto('sessions').values(row).execute()
-      await this.#writeTags(trx, record, false)
+    await this.#changing(record.session_id, (trx) => this.#insert(trx, record))
+  }
+
+  async admit(record: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
+    return this.#changing(record.session_id, async (trx) => {
+      // Concurrent admissions (any replica) queue here; SQLite has one writer anyway.
+      if (this.#notifies) {
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.admission'))`.execute(
+          trx,
+        )
+      }
+      const live = await this.#countLive(trx)
+      if (live >= limits.maxSessions) return { admitted: false, limit: 'proxy', live }
+      const mine = await this.#countLive(trx, record.user_id)
+      if (mine >= limits.maxSessionsPerUser) return { admitted: false, limit: 'user', live: mine }
+      await this.#insert(trx, record)
+      return { admitted: true }
     })
+  }
+
+  async claim(
+    sessionId: string,
+    owner: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<SessionRecord | null> {
+    // One conditional UPDATE: of two replicas claiming at once, exactly one sees its row back.
+    const row = await this.#db
+      .updateTable('sessions')
+      .set({ owner, lease_until: leaseUntil })
+      .where('session_id', '=', sessionId)
+      .where('status', 'in', CLAIMABLE)
+      .where((eb) =>
+        eb.or([
+          eb('owner', 'is', null),
+          eb('owner', '=', owner),
+          eb('lease_until', 'is', null),
+          eb('lease_until', '<', now),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst()
+    return row ? fromRow(row, this.#secrets) : null
+  }
+
+  async renewLeases(owner: string, leaseUntil: string): Promise<void> {
+    await this.#db
+      .updateTable('sessions')
+      .set({ lease_until: leaseUntil })
+      .where('owner', '=', owner)
+      .where('status', 'in', LIVE_STATUSES)
+      .execute()
+  }
+
+  async listUnheld(now: string): Promise<SessionRecord[]> {
+    const rows = await this.#db
+      .selectFrom('sessions')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb.and([
+            eb('status', 'in', LIVE_STATUSES),
+            eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]),
+          ]),
+          eb.and([eb('status', '=', 'suspended'), eb('owner', 'is', null)]),
+        ]),
+      )
+      .orderBy('started_at', 'desc')
+      .orderBy('session_id', 'desc')
+      .execute()
+    return rows.map((row) => fromRow(row, this.#secrets))
+  }
+
+  async recordActivity(sessionId: string, at: string): Promise<void> {
+    await this.#db
+      .updateTable('sessions')
+      .set({ last_activity_at: at })
+      .where('session_id', '=', sessionId)
+      .where('last_activity_at', '<', at)
+      .execute()
   }
 
   async get(sessionId: string): Promise<SessionRecord | null> {
@@ -63,7 +161,8 @@ export class SqlSessionStore implements SessionStore {
     if (Object.values(columns).every((value) => value === undefined)) return this.get(sessionId)
     // One UPDATE … RETURNING, not read-modify-write: replicas sharing PostgreSQL never lose a
     // concurrent change to another column.
-    return this.#transaction(async (trx) => {
+    const routing = ROUTING_COLUMNS.some((column) => rest[column] !== undefined)
+    return this.#changing(routing ? sessionId : null, async (trx) => {
       const row = await trx
         .updateTable('sessions')
         .set(columns)
@@ -132,8 +231,12 @@ export class SqlSessionStore implements SessionStore {
     }
   }
 
-  async countLive(userId?: string): Promise<number> {
-    let query = this.#db
+  countLive(userId?: string): Promise<number> {
+    return this.#countLive(this.#db, userId)
+  }
+
+  async #countLive(db: Kysely<Database>, userId?: string): Promise<number> {
+    let query = db
       .selectFrom('sessions')
       .select((eb) => eb.fn.countAll().as('count'))
       .where('status', 'in', LIVE_STATUSES)
@@ -167,7 +270,7 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async prune(endedBefore: string): Promise<number> {
-    return this.#transaction(async (trx) => {
+    return this.#changing('*', async (trx) => {
       const ended = trx
         .selectFrom('sessions')
         .select('session_id')
@@ -234,9 +337,39 @@ export class SqlSessionStore implements SessionStore {
     if (rows.length > 0) await trx.insertInto('session_tags').values(rows).execute()
   }
 
+  async #insert(trx: Kysely<Database>, record: SessionRecord): Promise<void> {
+    await trx.insertInto('sessions').values(toRow(record, this.#secrets)).execute()
+    await this.#writeTags(trx, record, false)
+  }
+
+  /**
+   * Runs `work` in a transaction that tells every replica `change` happened: a NOTIFY inside it
+   * on PostgreSQL (delivered at commit, never for a rollback), the feed after commit otherwise.
+   */
+  async #changing<T>(
+    change: SessionChange | null,
+    work: (trx: Kysely<Database>) => Promise<T>,
+  ): Promise<T> {
+    const result = await this.#transaction(async (trx) => {
+      const value = await work(trx)
+      if (change !== null && this.#notifies && !isRefused(value)) {
+        await sql`select pg_notify(${CHANGES_CHANNEL}, ${change})`.execute(trx)
+      }
+      return value
+    })
+    if (change !== null && !this.#notifies && !isRefused(result)) this.changes.emit(change)
+    return result
+  }
+
   /** Runs `work` in a transaction, or in the caller's when the store was given one. */
   #transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
     if (this.#db.isTransaction) return work(this.#db)
     return this.#db.transaction().execute((trx: Transaction<Database>) => work(trx))
   }
+}
+
+// An admission that was refused, or an update of no row, changed nothing worth telling.
+function isRefused(value: unknown): boolean {
+  if (value === null) return true
+  return typeof value === 'object' && (value as { admitted?: unknown }).admitted === false
 }

@@ -1,0 +1,35 @@
+/** What changed: one session's row, or `*` when any row may have (a reconnect, a prune). */
+export type SessionChange = string
+
+/**
+ * Tells this process that session rows changed, whoever changed them: the store itself (one
+ * process: SQLite, memory) or PostgreSQL notifications from every replica. `reliable` is false
+ * while changes may be missed (the listening connection is down): a cache must not trust
+ * itself then.
+ */
+export class ChangeFeed {
+  #listeners = new Set<(change: SessionChange) => void>()
+  #reliable = true
+
+  get reliable(): boolean {
+    return this.#reliable
+  }
+
+  subscribe(listener: (change: SessionChange) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  emit(change: SessionChange): void {
+    for (const listener of this.#listeners) listener(change)
+  }
+
+  /** Marks changes as possibly missed (false) or delivered again (true); both mean "reload". */
+  setReliable(reliable: boolean): void {
+    this.#reliable = reliable
+    this.emit('*')
+  }
+}
+
+/** Columns whose change changes where or whether a session routes (status, URL, secret…). */
+export const ROUTING_COLUMNS = ['status', 'agent_url', 'agent_secret', 'user_id', 'error'] as const
