@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { formatDuration } from './config/duration.ts'
 import type { Config } from './config/index.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 
@@ -9,6 +10,8 @@ export interface BannerFacts {
   configFile: string | null
   config: Readonly<Config>
   agent: AgentChoice
+  /** This replica, when it shares its store with others (PostgreSQL). */
+  replica?: { id: string; leaseMs: number; exclusive: boolean }
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1'])
@@ -30,6 +33,13 @@ export function formatBanner(facts: BannerFacts): string {
     `  agent      ${facts.agent.description}`,
     `  auth       ${describeAuth(config)}`,
   ]
+  const { replica } = facts
+  if (replica && !replica.exclusive) {
+    const lease = formatDuration(replica.leaseMs)
+    lines.push(
+      `  replica    ${replica.id} (lease ${lease}; other replicas on this store share its sessions)`,
+    )
+  }
   if (!config.auth.enabled && !LOOPBACK.has(config.host)) {
     lines.push(
       `  WARNING    auth is disabled and the server listens on ${config.host}: anyone who can reach it is an admin.`,

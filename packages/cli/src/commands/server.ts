@@ -46,6 +46,7 @@ export async function serverCommand(options: ServerCommandOptions): Promise<void
       configFile: file,
       config,
       agent: server.agent,
+      replica: server.sessions.replica,
     }),
   )
   const signal = await stopSignal

@@ -216,6 +216,18 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   agent: AgentSchema.prefault({}),
   session: SessionLimitsSchema.prefault({}),
+  replica: z
+    .strictObject({
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/)
+        .optional()
+        .describe('this replica in session rows; unset: the host name and a random suffix'),
+      lease: DurationSchema.prefault(15).describe(
+        'how long a replica holds its sessions without renewing; past it another takes over',
+      ),
+    })
+    .prefault({}),
   cors: z.strictObject({ allowed_origins: z.array(z.string().min(1)).default([]) }).prefault({}),
 })
 

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { canAccess, hasPermission, type Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
-import type { ProxyTarget, SessionDirectory } from './directory.ts'
+import type { ProxyTarget, SessionDirectory } from '../sessions/directory.ts'
 
 /** Who is calling, from the request headers; throws an `AppError` (401) for no one. */
 export type Authenticate = (headers: IncomingHttpHeaders) => Promise<Principal>
@@ -25,17 +25,17 @@ const RETRY_AFTER_SECONDS = '2'
  *   failure worth alerting on rather than a typo.
  *
  * @example
- * const { url, secret } = admit(directory, principal, sessionId) // url: 'http://127.0.0.1:9003'
+ * const { url, secret } = await admit(directory, principal, sessionId) // 'http://127.0.0.1:9003'
  */
-export function admit(
+export async function admit(
   directory: SessionDirectory,
   principal: Principal,
   sessionId: string,
-): { url: string; secret: string | null } {
+): Promise<{ url: string; secret: string | null }> {
   if (!hasPermission(principal, 'session:access')) {
     throw new AppError('forbidden', 'Talking to a session needs the session:access permission')
   }
-  const target = directory.lookup(sessionId)
+  const target = await directory.lookup(sessionId)
   if (target === undefined || !canAccess(principal, target.ownerId)) throw notFound(sessionId)
   return { url: reachable(target, sessionId), secret: target.secret ?? null }
 }

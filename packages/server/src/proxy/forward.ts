@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
+import type { SessionDirectory } from '../sessions/directory.ts'
 import { type Authenticate, admit } from './admission.ts'
 import { BackendPools, DEFAULT_TIMEOUTS, type ForwardTimeouts } from './backends.ts'
 import { CorsPolicy } from './cors.ts'
-import type { SessionDirectory } from './directory.ts'
 import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
 import { requestIdOf } from './headers.ts'
 import { sendProblem } from './problem.ts'
@@ -90,9 +90,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   }
 }
 
-function forward(context: ExchangeContext, caller: Caller, principal: Principal): void {
+async function forward(context: ExchangeContext, caller: Caller, principal: Principal) {
   try {
-    const agent = admit(context.directory, principal, caller.sessionId)
+    const agent = await admit(context.directory, principal, caller.sessionId)
     // The caller may have left while we authenticated: no agent request for nobody.
     if (caller.res.destroyed) return
     context.directory.touch(caller.sessionId)

@@ -1,6 +1,6 @@
+export type { ProxyTarget, SessionDirectory } from '../sessions/directory.ts'
 export type { Authenticate } from './admission.ts'
 export type { ForwardTimeouts } from './backends.ts'
-export type { ProxyTarget, SessionDirectory } from './directory.ts'
 export type { Forwarder, ForwarderOptions } from './forward.ts'
 export { createForwarder } from './forward.ts'
 export type { RequestListener, RequestListenerOptions } from './listener.ts'

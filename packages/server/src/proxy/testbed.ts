@@ -15,7 +15,7 @@ import { afterEach } from 'vitest'
 import { captureLogs } from '../../test/log-capture.ts'
 import { ANONYMOUS_ADMIN, type Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
-import type { ProxyTarget, SessionDirectory } from './directory.ts'
+import type { ProxyTarget, SessionDirectory } from '../sessions/directory.ts'
 import { createForwarder, type ForwarderOptions } from './forward.ts'
 import { createRequestListener, type RequestListener } from './listener.ts'
 
@@ -76,7 +76,7 @@ export class FakeDirectory implements SessionDirectory {
     return this
   }
 
-  lookup(sessionId: string): ProxyTarget | undefined {
+  async lookup(sessionId: string): Promise<ProxyTarget | undefined> {
     return this.targets.get(sessionId)
   }
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Config } from '../config/index.ts'
 import type { Logger } from '../logger.ts'
 import { type AgentChoice, guardedCommand } from '../provisioners/agent-command.ts'
@@ -5,7 +7,7 @@ import type { Provisioner } from '../provisioners/provisioner.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
 import { githubWebUrl, RepositoryPolicy } from './repository-policy.ts'
-import { SessionService } from './service.ts'
+import { type ReplicaSettings, SessionService } from './service.ts'
 
 /** What the config does not say: the collaborators and the proxy's own environment. */
 export interface SessionServiceParts {
@@ -42,6 +44,7 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
       ? { resumeCommand: guardedCommand(config.agent.resume_command) }
       : {}),
     suspendOnShutdown: config.persistence.enabled,
+    replica: replicaFromConfig(config),
     retentionMs: session.retention,
     limits: {
       maxSessions: session.max_sessions,
@@ -52,4 +55,17 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
       stopGraceMs: session.stop_grace,
     },
   })
+}
+
+/**
+ * Which replica this process is. Only PostgreSQL is shared: SQLite and memory are one process's
+ * store, so that process holds every session (`exclusive`).
+ */
+export function replicaFromConfig(config: Readonly<Config>): ReplicaSettings {
+  const { persistence, replica } = config
+  return {
+    id: replica.id ?? `${hostname()}-${randomBytes(3).toString('hex')}`,
+    leaseMs: replica.lease,
+    exclusive: !persistence.enabled || persistence.backend !== 'postgres',
+  }
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts'
-import type { LiveSession } from './live-session.ts'
+import type { Admission } from '../store/session-store.ts'
 
 /** The rules the service enforces, from the config's `session` section (milliseconds). */
 export interface SessionLimits {
@@ -14,29 +14,25 @@ export interface SessionLimits {
 const RETRY_AFTER_SECONDS = '30'
 
 /**
- * Refuses a new session for `userId` when the proxy or the user is at their limit: 429 with
- * Retry-After, and a detail that says which limit and what to do.
+ * The 429 (with Retry-After) for a start the store refused at a limit, with a detail that says
+ * which limit and what to do. The store counts every replica's sessions (store/sql.ts admit).
  */
-export function checkLimits(
-  live: Iterable<LiveSession>,
+export function limitReached(
+  refused: Extract<Admission, { admitted: false }>,
   userId: string,
-  limits: { maxSessions: number; maxSessionsPerUser: number },
-): void {
-  const sessions = [...live]
+  limits: { maxSessions: number },
+): AppError {
   const retry = { headers: { 'Retry-After': RETRY_AFTER_SECONDS } }
-  if (sessions.length >= limits.maxSessions) {
-    throw new AppError(
+  if (refused.limit === 'proxy') {
+    return new AppError(
       'too_many_sessions',
       `The proxy already runs ${limits.maxSessions} sessions, its limit; stop one (DELETE /sessions/{id}) or try again later`,
       retry,
     )
   }
-  const mine = sessions.filter((s) => s.ownerId === userId).length
-  if (mine >= limits.maxSessionsPerUser) {
-    throw new AppError(
-      'too_many_sessions',
-      `User ${userId} already has ${mine} sessions, the per-user limit; stop one (DELETE /sessions/{id}) first`,
-      retry,
-    )
-  }
+  return new AppError(
+    'too_many_sessions',
+    `User ${userId} already has ${refused.live} sessions, the per-user limit; stop one (DELETE /sessions/{id}) first`,
+    retry,
+  )
 }

@@ -2,12 +2,12 @@ import { newAgentSecret } from '../agent-guard/contract.ts'
 import { formatDuration } from '../config/duration.ts'
 import type { Logger } from '../logger.ts'
 import type { AgentExit, Provisioner } from '../provisioners/provisioner.ts'
-import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import { AgentClient } from './agent-client.ts'
 import { type AgentSpecOptions, agentSpec } from './agent-spec.ts'
-import { describeExit, EndedSessions } from './ended-sessions.ts'
+import { describeExit } from './describe-exit.ts'
+import type { ProxyTarget } from './directory.ts'
 import { followAgent } from './follow.ts'
 import { launchAgent } from './launch.ts'
 import type { SessionLimits } from './limits.ts'
@@ -20,20 +20,22 @@ export interface RuntimeOptions extends AgentSpecOptions {
   provisioner: Provisioner
   limits: SessionLimits
   logger: Logger
+  /** Told when a session leaves this replica's hands (stopped, failed, not adopted). */
+  onReleased?: (sessionId: string) => void
 }
 
 const ACTIVITY_SAVE_EVERY_MS = 5_000
 
 /**
- * The sessions that have (or are about to have) an agent, in memory, and the state machine
- * that moves them: start-up, `active`, following the agent, failure, stop. It answers the
- * forwarder's lookups without touching the store; every change of state is written through.
+ * The sessions this replica runs (holds the lease of), in memory, and the state machine that
+ * moves them: start-up, `active`, following the agent, failure, stop. It answers the
+ * forwarder's lookups for them without touching the store; every change of state is written
+ * through, which is how the other replicas learn of it.
  */
-export class SessionRuntime implements SessionDirectory {
+export class SessionRuntime {
   readonly #options: RuntimeOptions
   readonly #live = new Map<string, LiveSession>()
   readonly #slots: SpawnSlots
-  readonly #ended = new EndedSessions()
 
   constructor(options: RuntimeOptions) {
     this.#options = options
@@ -50,31 +52,24 @@ export class SessionRuntime implements SessionDirectory {
     return [...this.#live.values()]
   }
 
+  /** Where one of this replica's sessions is; undefined for any other. */
   lookup(sessionId: string): ProxyTarget | undefined {
     const live = this.#live.get(sessionId)
-    if (!live) return this.#ended.lookup(sessionId)
+    if (!live) return undefined
     const { ownerId, status, secret } = live
     return { url: live.handle?.url ?? null, ownerId, status, secret }
   }
 
-  /** Remembers a session that failed in an earlier run, so the proxy path still says why. */
-  rememberFailed(record: SessionRecord): void {
-    this.#ended.remember(record.session_id, record.user_id, record.error ?? 'The agent exited')
-  }
-
-  /** Forgets a session that is deleted: its id then answers like any unknown one. */
-  forget(sessionId: string): void {
-    this.#ended.forget(sessionId)
-  }
-
-  touch(sessionId: string): void {
+  /** Stamps activity on one of this replica's sessions; false when it is not one of them. */
+  touch(sessionId: string): boolean {
     const live = this.#live.get(sessionId)
-    if (!live) return
+    if (!live) return false
     live.lastActivity = Date.now()
     // The hot path only stamps memory; the store hears about it at most every few seconds.
-    if (live.lastActivity - live.lastActivitySaved < ACTIVITY_SAVE_EVERY_MS) return
+    if (live.lastActivity - live.lastActivitySaved < ACTIVITY_SAVE_EVERY_MS) return true
     live.lastActivitySaved = live.lastActivity
     void this.save(sessionId, { last_activity_at: new Date(live.lastActivity).toISOString() })
+    return true
   }
 
   reportAgentGone(sessionId: string, reason: string): void {
@@ -106,7 +101,7 @@ export class SessionRuntime implements SessionDirectory {
       )) !== null
     if (!handle || !answers) {
       if (handle) await provisioner.stop(handle, 0)
-      this.#live.delete(record.session_id)
+      this.#release(record.session_id)
       return false
     }
     live.handle = handle
@@ -133,13 +128,17 @@ export class SessionRuntime implements SessionDirectory {
       stopping: null,
     }
     this.#live.set(record.session_id, live)
-    this.#ended.forget(record.session_id)
     return live
   }
 
   /** Forgets a tracked session whose record the store refused: it never existed. */
   untrack(sessionId: string): void {
+    this.#release(sessionId)
+  }
+
+  #release(sessionId: string): void {
     this.#live.delete(sessionId)
+    this.#options.onReleased?.(sessionId)
   }
 
   /** Starts the agent of a tracked session (in the background: callers keep the promise). */
@@ -214,8 +213,7 @@ export class SessionRuntime implements SessionDirectory {
 
   async #fail(live: LiveSession, exitCode: number | null, error: string, logTail: string[]) {
     live.abort.abort()
-    this.#live.delete(live.sessionId)
-    this.#ended.remember(live.sessionId, live.ownerId, error)
+    this.#release(live.sessionId)
     this.#options.logger.warn(
       { session_id: live.sessionId, exit_code: exitCode, error },
       'session failed',
@@ -245,24 +243,37 @@ export class SessionRuntime implements SessionDirectory {
         live.handle && provisioner.inspect(live.handle) === 'running'
           ? await provisioner.stop(live.handle, this.#options.limits.stopGraceMs)
           : null
-      this.#live.delete(sessionId)
+      this.#release(sessionId)
       await this.save(sessionId, {
         status,
         agent_status: null,
         exit_code: exit?.code ?? null,
         error: reason,
-        // A suspended session has not ended: retention does not count it.
+        // A suspended session has not ended: retention does not count it. Nor is it anyone's:
+        // the next replica to start (or one already running) brings it back.
         stopped_at: status === 'stopped' ? new Date().toISOString() : null,
+        ...(status === 'suspended' ? { owner: null, lease_until: null } : {}),
       })
     })()
     return live.stopping
   }
 
-  /** Stops active sessions with no proxied traffic for the idle timeout. */
-  cullIdle(): void {
+  /**
+   * Stops active sessions with no proxied traffic for the idle timeout, through any replica:
+   * a session quiet here is checked against the newest activity the store has seen.
+   */
+  async cullIdle(): Promise<void> {
     const cutoff = Date.now() - this.#options.limits.idleTimeoutMs
-    for (const live of this.#live.values()) {
+    for (const live of [...this.#live.values()]) {
       if (live.status !== 'active' || live.lastActivity > cutoff) continue
+      const stored = await this.#options.store.get(live.sessionId).catch(() => null)
+      const elsewhere = stored ? Date.parse(stored.last_activity_at) : 0
+      if (elsewhere > live.lastActivity) {
+        live.lastActivity = elsewhere
+        live.lastActivitySaved = elsewhere
+        if (elsewhere > cutoff) continue
+      }
+      if (live.status !== 'active' || live.stopping) continue
       const idle = formatDuration(this.#options.limits.idleTimeoutMs)
       this.#options.logger.info({ session_id: live.sessionId }, 'stopping idle session')
       void this.stop(live.sessionId, 'stopped', `Stopped after ${idle} without proxied traffic`)

@@ -80,7 +80,7 @@ describe('SessionService', () => {
     })
     expect(isAlive(pid)).toBe(false)
     expect((await service.get(alice, started.session_id)).status).toBe('stopped')
-    expect(service.lookup(started.session_id)).toBeUndefined()
+    expect((await service.lookup(started.session_id))?.status).toBe('stopped')
   })
 
   it('sends the first message once the agent is stable', async () => {
@@ -161,7 +161,9 @@ describe('SessionService', () => {
     const pids = await Promise.all(ids.map((id) => pidOf(store, id)))
     await Promise.all(
       ids.map((id) =>
-        eventually(async () => (service.lookup(id)?.status === 'active' ? true : undefined)),
+        eventually(async () =>
+          (await service.lookup(id))?.status === 'active' ? true : undefined,
+        ),
       ),
     )
     await service.shutdown()
@@ -174,7 +176,7 @@ describe('SessionService', () => {
     const idle = await service.start(alice, {})
     const busy = await service.start(alice, {})
     await eventually(async () =>
-      service.lookup(busy.session_id)?.status === 'active' ? true : undefined,
+      (await service.lookup(busy.session_id))?.status === 'active' ? true : undefined,
     )
     const keepBusy = setInterval(() => service.touch(busy.session_id), 100)
     try {
@@ -183,7 +185,7 @@ describe('SessionService', () => {
         return s.status === 'stopped' ? s : undefined
       })
       expect(stopped.error).toBe('Stopped after 1.5s without proxied traffic')
-      expect(service.lookup(busy.session_id)?.status).toBe('active')
+      expect((await service.lookup(busy.session_id))?.status).toBe('active')
     } finally {
       clearInterval(keepBusy)
     }
@@ -298,7 +300,7 @@ describe('SessionService', () => {
     const { service } = newService()
     const { session_id } = await service.start(alice, {})
     await eventually(async () =>
-      service.lookup(session_id)?.status === 'active' ? true : undefined,
+      (await service.lookup(session_id))?.status === 'active' ? true : undefined,
     )
     const logs = await service.logs(alice, session_id, 50)
     expect(logs.lines.join('\n')).toContain('Starting server on port')
@@ -332,7 +334,7 @@ describe('SessionService', () => {
       environment: { GITHUB_TOKEN: 'ghp_not_a_real_token_123' },
     })
     await eventually(async () =>
-      service.lookup(session_id)?.status === 'active' ? true : undefined,
+      (await service.lookup(session_id))?.status === 'active' ? true : undefined,
     )
     const workdir = join(workdirRoot, session_id)
     expect(readFileSync(join(workdir, 'README.md'), 'utf8')).toBe('hello from git\n')

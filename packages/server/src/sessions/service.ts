@@ -12,14 +12,16 @@ import { canAccess, isAdmin, type Principal } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
-import type { Provisioner } from '../provisioners/provisioner.ts'
-import type { ProxyTarget, SessionDirectory } from '../proxy/directory.ts'
-import type { SessionRecord } from '../store/session-record.ts'
+import type { AgentExit, Provisioner } from '../provisioners/provisioner.ts'
+import type { SessionChange } from '../store/change-feed.ts'
+import { isLive, type SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
+import type { ProxyTarget, SessionDirectory } from './directory.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
-import { checkLimits, type SessionLimits } from './limits.ts'
+import { limitReached, type SessionLimits } from './limits.ts'
 import { newSessionRecord } from './new-record.ts'
 import { RepositoryPolicy } from './repository-policy.ts'
+import { RouteCache } from './route-cache.ts'
 import { SessionRuntime } from './runtime.ts'
 import { toSession, toSummary } from './views.ts'
 
@@ -29,6 +31,19 @@ export interface RestoreReport {
   restarted: number
   reaped: number
   pruned: number
+}
+
+/** Which replica this is, and how it shares sessions with the others (config `replica`). */
+export interface ReplicaSettings {
+  /** This replica's name in session rows (`owner`). */
+  id: string
+  /** How long a claim holds without renewal; renewed every third of it. */
+  leaseMs: number
+  /**
+   * The store is this process's alone (SQLite, or memory): no other replica can hold a session,
+   * so a restart takes back every session at once instead of waiting out the leases.
+   */
+  exclusive: boolean
 }
 
 /** Everything the service is built from; `server.ts` wires the concrete ones. */
@@ -54,21 +69,39 @@ export interface SessionServiceOptions {
   retentionMs?: number
   /** Told when a session is deleted, before its agent stops, so its open streams end now. */
   onDelete?: (sessionId: string) => void
+  /** One replica on its own store when unset. */
+  replica?: ReplicaSettings
   logger: Logger
 }
 
 const PRUNE_EVERY_MS = 3_600_000
+// Activity seen here on another replica's session reaches the store at most this often.
+const REMOTE_ACTIVITY_EVERY_MS = 5_000
+// How often a DELETE of another replica's session looks whether it has stopped it.
+const REMOTE_STOP_POLL_MS = 100
+// A claim with this "now" ignores every lease: what an exclusive store's restart uses.
+const END_OF_TIME = '9999-12-31T23:59:59.999Z'
+const SINGLE_REPLICA: ReplicaSettings = { id: 'local', leaseMs: 15_000, exclusive: true }
 
 /**
  * Owns the session lifecycle: `starting → active → stopping → stopped`, or `failed`. It applies
  * the limits and ownership rules, drives a provisioner and a store, and answers the forwarder's
  * lookups from memory. It knows nothing of HTTP (errors are AppErrors) or of PIDs.
+ *
+ * Several replicas share one store: each runs the sessions it holds the lease of (the runtime),
+ * routes to any other through the store (the route cache), renews its leases, and takes over
+ * the sessions of a replica whose leases ran out.
  */
 export class SessionService implements SessionDirectory {
   readonly #options: SessionServiceOptions
+  readonly #replica: ReplicaSettings
   readonly #runtime: SessionRuntime
-  readonly #idleTimer: NodeJS.Timeout | null
-  readonly #pruneTimer: NodeJS.Timeout | null
+  readonly #routes: RouteCache
+  readonly #timers: NodeJS.Timeout[] = []
+  readonly #remoteActivity = new Map<string, number>()
+  readonly #unsubscribe: () => void
+  #takingOver: Promise<void> | null = null
+  #closing = false
   #lastStart = 0
 
   constructor(options: SessionServiceOptions) {
@@ -78,15 +111,43 @@ export class SessionService implements SessionDirectory {
       repositoryPolicy:
         options.repositoryPolicy ?? new RepositoryPolicy({ githubUrl: 'https://github.com' }),
     }
-    this.#runtime = new SessionRuntime(this.#options)
+    this.#replica = options.replica ?? SINGLE_REPLICA
+    this.#routes = new RouteCache(options.store, options.store.changes)
+    this.#runtime = new SessionRuntime({
+      ...this.#options,
+      onReleased: (sessionId) => this.#routes.forget(sessionId),
+    })
+    this.#unsubscribe = options.store.changes.subscribe((change) => void this.#onChange(change))
     const idle = options.limits.idleTimeoutMs
-    this.#idleTimer =
-      idle > 0 ? setInterval(() => this.#runtime.cullIdle(), Math.min(idle / 4, 30_000)) : null
-    this.#idleTimer?.unref()
-    this.#pruneTimer = options.retentionMs
-      ? setInterval(() => void this.prune(), PRUNE_EVERY_MS)
-      : null
-    this.#pruneTimer?.unref()
+    if (idle > 0) this.#every(Math.min(idle / 4, 30_000), () => this.#runtime.cullIdle())
+    if (options.retentionMs) this.#every(PRUNE_EVERY_MS, () => this.prune())
+    const { leaseMs, exclusive } = this.#replica
+    this.#every(leaseMs / 3, () => this.#renewLeases())
+    if (!exclusive) this.#every(leaseMs / 3, () => this.takeOver())
+  }
+
+  /** Which replica this is (the banner says it). */
+  get replica(): Readonly<ReplicaSettings> {
+    return this.#replica
+  }
+
+  #every(ms: number, work: () => Promise<unknown>): void {
+    const timer = setInterval(() => {
+      work().catch((error: unknown) =>
+        this.#options.logger.warn({ err: error }, 'background session work failed'),
+      )
+    }, ms)
+    timer.unref()
+    this.#timers.push(timer)
+  }
+
+  #leaseUntil(): string {
+    return new Date(Date.now() + this.#replica.leaseMs).toISOString()
+  }
+
+  async #renewLeases(): Promise<void> {
+    if (this.#runtime.all().length > 0)
+      await this.#options.store.renewLeases(this.#replica.id, this.#leaseUntil())
   }
 
   /** Validates, applies the limits, records the session and starts its agent in the background. */
@@ -97,7 +158,6 @@ export class SessionService implements SessionDirectory {
     }
     this.#options.environmentPolicy?.assertAllowed(request.environment ?? {})
     if (request.repository) this.#options.repositoryPolicy?.cloneUrl(request.repository)
-    checkLimits(this.#runtime.all(), userId, this.#options.limits)
     // Start times are unique and increasing, so "newest first" is the order sessions were made.
     this.#lastStart = Math.max(Date.now(), this.#lastStart + 1)
     const record = newSessionRecord({
@@ -109,12 +169,13 @@ export class SessionService implements SessionDirectory {
       agent: this.#options.agent,
       defaultAgentType: this.#options.defaultAgentType,
       startedAt: new Date(this.#lastStart),
-      owner: null,
-      leaseUntil: null,
+      owner: this.#replica.id,
+      leaseUntil: this.#leaseUntil(),
     })
     const live = this.#runtime.track(record)
     try {
-      await this.#options.store.insert(record)
+      const admission = await this.#options.store.admit(record, this.#options.limits)
+      if (!admission.admitted) throw limitReached(admission, userId, this.#options.limits)
     } catch (error) {
       this.#runtime.untrack(record.session_id)
       throw error
@@ -155,23 +216,150 @@ export class SessionService implements SessionDirectory {
     return { session_id: sessionId, lines, truncated }
   }
 
-  /** Stops the agent (SIGTERM, then SIGKILL after the grace period) and removes its workdir. */
+  /**
+   * Stops the agent (SIGTERM, then SIGKILL after the grace period) and removes its workdir,
+   * from any replica: the one that runs it stops it, asked through the store, or this one
+   * takes the session over once the owner's lease has run out.
+   */
   async delete(principal: Principal, sessionId: string): Promise<DeleteSessionResponse> {
-    await this.#visible(principal, sessionId)
+    const record = await this.#visible(principal, sessionId)
     // The agent may take the whole stop grace to exit; its streams end with the DELETE.
     this.#options.onDelete?.(sessionId)
-    await this.#runtime.stop(sessionId, 'stopped', null)
-    this.#runtime.forget(sessionId)
+    if (this.#runtime.get(sessionId)) await this.#runtime.stop(sessionId, 'stopped', null)
+    else if (isLive(record.status) || record.status === 'suspended') {
+      await this.#stopElsewhere(record)
+    }
     await this.#options.provisioner.remove(sessionId)
     return { session_id: sessionId, status: 'terminated' }
   }
 
-  lookup(sessionId: string): ProxyTarget | undefined {
-    return this.#runtime.lookup(sessionId)
+  /** Stops a session this replica does not run: claims it if nobody holds it, else asks. */
+  async #stopElsewhere(record: SessionRecord): Promise<void> {
+    const { store, limits } = this.#options
+    const id = record.session_id
+    const deadline = Date.now() + limits.stopGraceMs + this.#replica.leaseMs + 5_000
+    let asked = false
+    for (;;) {
+      const claimed = await this.#claim(id)
+      if (claimed) {
+        await this.#stopClaimed(claimed)
+        return
+      }
+      // Its owner hears of this through the change feed (#onChange) and stops it.
+      if (!asked) await store.update(id, { status: 'stopping' })
+      asked = true
+      await new Promise((resolve) => setTimeout(resolve, REMOTE_STOP_POLL_MS))
+      const now = await store.get(id)
+      if (!now || !(isLive(now.status) || now.status === 'suspended')) return
+      if (Date.now() > deadline) {
+        throw new AppError(
+          'service_unavailable',
+          `Replica ${now.owner ?? 'unknown'} runs session ${id} and has not stopped it yet; try the DELETE again`,
+          { headers: { 'Retry-After': '5' } },
+        )
+      }
+    }
+  }
+
+  /** Claims a session for this replica if no other holds it; null when one does. */
+  #claim(sessionId: string): Promise<SessionRecord | null> {
+    const now = this.#replica.exclusive ? END_OF_TIME : new Date().toISOString()
+    return this.#options.store.claim(sessionId, this.#replica.id, this.#leaseUntil(), now)
+  }
+
+  /** Stops the agent of a session this replica claimed but does not run, and marks it stopped. */
+  async #stopClaimed(record: SessionRecord): Promise<void> {
+    const { provisioner, limits, logger } = this.#options
+    const { session_id: sessionId, agent_url: url, handle } = record
+    let exit: AgentExit | null = null
+    if (url && handle) {
+      const agent = await provisioner.adopt({ sessionId, url, handle }, () => undefined)
+      if (agent) exit = await provisioner.stop(agent, limits.stopGraceMs)
+      else logger.warn({ session_id: sessionId, url }, 'could not reach the agent to stop it')
+    }
+    await this.#runtime.save(sessionId, {
+      status: 'stopped',
+      agent_status: null,
+      exit_code: exit?.code ?? null,
+      stopped_at: new Date().toISOString(),
+    })
+  }
+
+  /** A row changed: if it is one of ours and another replica asked for its stop, stop it. */
+  async #onChange(change: SessionChange): Promise<void> {
+    const ids = change === '*' ? this.#runtime.all().map((live) => live.sessionId) : [change]
+    for (const id of ids) {
+      const live = this.#runtime.get(id)
+      if (!live || live.stopping) continue
+      const record = await this.#options.store.get(id).catch(() => null)
+      if (record?.status !== 'stopping' || live.stopping) continue
+      this.#options.logger.info(
+        { session_id: id },
+        'stopping session on request of another replica',
+      )
+      this.#options.onDelete?.(id)
+      await this.#runtime.stop(id, 'stopped', null)
+      await this.#options.provisioner.remove(id)
+    }
+  }
+
+  /**
+   * Takes over what no replica holds: sessions whose owner stopped renewing its lease (it died
+   * or lost the store) and suspended ones. Agents that still run and can be reached are
+   * adopted; the others fail, saying why; suspended sessions are started again.
+   */
+  takeOver(): Promise<void> {
+    this.#takingOver ??= this.#takeOver().finally(() => {
+      this.#takingOver = null
+    })
+    return this.#takingOver
+  }
+
+  async #takeOver(): Promise<void> {
+    const { store, logger } = this.#options
+    for (const record of await store.listUnheld(new Date().toISOString())) {
+      if (this.#closing) return
+      const id = record.session_id
+      if (this.#runtime.get(id)) continue // ours; the lease renewal is late
+      const claimed = await this.#claim(id)
+      if (!claimed) continue
+      logger.info({ session_id: id, from: record.owner }, 'taking over session')
+      if (claimed.status === 'stopping') await this.#stopClaimed(claimed)
+      else if (claimed.status === 'suspended') this.#restart(claimed)
+      else if (!(await this.#runtime.adopt(claimed))) {
+        await this.#runtime.save(id, {
+          status: 'failed',
+          agent_status: null,
+          error:
+            `Replica ${record.owner ?? 'unknown'} stopped renewing its lease and replica ` +
+            `${this.#replica.id} could not reach its agent at ${claimed.agent_url ?? 'no address'}`,
+          stopped_at: new Date().toISOString(),
+        })
+      }
+    }
+  }
+
+  #restart(record: SessionRecord): void {
+    const live = this.#runtime.track(record)
+    live.launching = this.#runtime
+      .save(record.session_id, { status: 'starting', agent_status: null })
+      .then(() => this.#runtime.launch(live, record, true))
+  }
+
+  async lookup(sessionId: string): Promise<ProxyTarget | undefined> {
+    return this.#runtime.lookup(sessionId) ?? this.#routes.lookup(sessionId)
   }
 
   touch(sessionId: string): void {
-    this.#runtime.touch(sessionId)
+    if (this.#runtime.touch(sessionId)) return
+    // Another replica's session: its owner culls it, and reads this activity from the store.
+    const now = Date.now()
+    if (now - (this.#remoteActivity.get(sessionId) ?? 0) < REMOTE_ACTIVITY_EVERY_MS) return
+    if (this.#remoteActivity.size > 10_000) this.#remoteActivity.clear()
+    this.#remoteActivity.set(sessionId, now)
+    this.#options.store
+      .recordActivity(sessionId, new Date(now).toISOString())
+      .catch((error: unknown) => this.#options.logger.warn({ err: error }, 'activity not saved'))
   }
 
   reportAgentGone(sessionId: string, reason: string): void {
@@ -183,8 +371,11 @@ export class SessionService implements SessionDirectory {
    * the next start to restore; without it they end `stopped`.
    */
   async shutdown(): Promise<void> {
-    if (this.#idleTimer) clearInterval(this.#idleTimer)
-    if (this.#pruneTimer) clearInterval(this.#pruneTimer)
+    this.#closing = true
+    for (const timer of this.#timers) clearInterval(timer)
+    this.#unsubscribe()
+    this.#routes.close()
+    await this.#takingOver
     const [status, reason] = this.#options.suspendOnShutdown
       ? (['suspended', null] as const)
       : (['stopped', 'The proxy shut down'] as const)
@@ -204,28 +395,30 @@ export class SessionService implements SessionDirectory {
     const { store, provisioner, limits } = this.#options
     const records = await store.listWithStatus(['starting', 'active', 'stopping', 'suspended'])
     const restarts: SessionRecord[] = []
+    // Other replicas' sessions, and ones whose lease is still running out: not ours to touch
+    // (the take-over adopts the latter once it has), and their processes are not orphans.
+    const keep = new Set<string>()
     let adopted = 0
     for (const record of records) {
-      if (record.status === 'stopping') {
+      const ours =
+        this.#replica.exclusive || record.owner === null || record.owner === this.#replica.id
+      const claimed = ours ? await this.#claim(record.session_id) : null
+      if (!claimed) keep.add(record.session_id)
+      else if (claimed.status === 'stopping') {
         const error = 'The proxy stopped while this session was being stopped'
         await this.#runtime.save(record.session_id, {
           status: 'stopped',
           error,
           stopped_at: new Date().toISOString(),
         })
-      } else if (record.status !== 'suspended' && (await this.#runtime.adopt(record))) adopted++
-      else restarts.push(record)
+      } else if (claimed.status !== 'suspended' && (await this.#runtime.adopt(claimed))) adopted++
+      else restarts.push(claimed)
     }
-    const keep = new Set(this.#runtime.all().map((live) => live.sessionId))
+    for (const live of this.#runtime.all()) keep.add(live.sessionId)
     const reaped = await provisioner.reapOrphans(keep, limits.stopGraceMs)
-    for (const record of restarts) {
-      const live = this.#runtime.track(record)
-      await this.#runtime.save(record.session_id, { status: 'starting', agent_status: null })
-      live.launching = this.#runtime.launch(live, record, true)
-    }
+    for (const record of restarts) this.#restart(record)
     const pruned = await this.prune()
-    for (const failed of await store.listWithStatus(['failed']))
-      this.#runtime.rememberFailed(failed)
+    if (!this.#replica.exclusive) await this.takeOver()
     return { adopted, restarted: restarts.length, reaped, pruned }
   }
 

@@ -2,7 +2,7 @@ import type { SessionStatus } from '@agentapi-proxy/shared'
 
 /** Where a session's agentapi listens and who owns it: what the forwarder needs per request. */
 export interface ProxyTarget {
-  /** Base URL of the session's agentapi, e.g. `http://127.0.0.1:9003`. Null until it has a port. */
+  /** Base URL of the session's agentapi, e.g. `http://127.0.0.1:9003`. Null until it runs. */
   url: string | null
   ownerId: string
   status: SessionStatus
@@ -13,12 +13,12 @@ export interface ProxyTarget {
 }
 
 /**
- * The session service as the forwarder sees it. Lookups are synchronous (an in-memory map) so
- * the hot path never waits on the store.
+ * The sessions as the forwarder sees them, whichever replica runs them. A lookup is a memory
+ * hit after the first request for a session (route-cache.ts); only a miss reads the store.
  */
 export interface SessionDirectory {
-  lookup(sessionId: string): ProxyTarget | undefined
-  /** Proxied traffic counts as activity (what idle culling reads). */
+  lookup(sessionId: string): Promise<ProxyTarget | undefined>
+  /** Proxied traffic counts as activity (what idle culling reads, on every replica). */
   touch(sessionId: string): void
   /** The agent refused or dropped a connection: the service re-checks it and marks the session. */
   reportAgentGone(sessionId: string, reason: string): void
