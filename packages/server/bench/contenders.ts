@@ -1,11 +1,13 @@
 // The proxies the benchmark compares, each its own process on 127.0.0.1 in front of the same
-// echo agent — the one session's agent our server started — and each reached at
-// `/<session id>/…` with the prefix stripped, so every proxy does the same work.
+// echo agent code, and each reached at `/<session id>/…` with the prefix stripped, so every
+// proxy does the same work. Ours forwards to its session's agent, which demands the session's
+// secret; the others cannot send it, so they (and the direct path) reach a second echo agent
+// started without one.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { processesUnder } from '../src/provisioners/process-table.ts'
+import { fileURLToPath } from 'node:url'
 import { startDistServer } from './dist-server.ts'
 import { freePort, installed, onCpus, type Running, start, waitForHttp } from './processes.ts'
 
@@ -17,10 +19,20 @@ export interface Contender extends Running {
   base: string
 }
 
-/** Ours, with the one session every contender reaches: its echo agent is the shared backend. */
+/** Ours, with its one session, and the secret-free echo agent the other contenders reach. */
 export interface Ours extends Contender {
-  /** The session's agent, reached directly. */
+  /** An echo agent like the session's, without its secret: what the peers proxy to. */
   agent: Running
+}
+
+const ECHO_AGENT = fileURLToPath(new URL('../dist/echo-agent.js', import.meta.url))
+
+async function startEchoAgent(): Promise<Running> {
+  const port = await freePort()
+  const args = [ECHO_AGENT, 'server', '--port', String(port), '--type', 'claude', '--', 'claude']
+  const agent = await start('echo agent', process.execPath, args)
+  await waitForHttp(`http://127.0.0.1:${port}/status`)
+  return { ...agent, ready: `http://127.0.0.1:${port}` }
 }
 
 /**
@@ -37,21 +49,18 @@ export async function startOurs(): Promise<Ours> {
   try {
     const started = await fetch(`${server.url}/start`, { method: 'POST' })
     const { session_id: id } = (await started.json()) as { session_id: string }
-    const port = await activePort(server.url, id)
-    const [agentPid] = processesUnder(join(server.dir, 'sessions')).map((p) => p.pgid)
-    const stopServer = () => server.stop()
+    await activePort(server.url, id)
+    const agent = await startEchoAgent()
     return {
       name: 'agentapi-proxy',
       pid: server.pid,
       ready: server.url,
       base: `${server.url}/${id}`,
-      stop: stopServer,
-      agent: {
-        name: 'echo agent',
-        pid: agentPid as number,
-        ready: `http://127.0.0.1:${port}`,
-        stop: async () => undefined, // the server stops its sessions
+      stop: async () => {
+        await agent.stop()
+        await server.stop() // which stops its sessions
       },
+      agent,
     }
   } catch (error) {
     await server.stop()

@@ -1,16 +1,20 @@
 // `pnpm exec tsx packages/server/bench/proxy.ts` (or `pnpm bench proxy`): the forwarder's hot
 // path against the same echo agent reached directly, through configurable-http-proxy, and
-// through nginx (one worker), all in one run on this machine; then 1,000 concurrent SSE streams
-// through the forwarder and its memory. A benchmark, not a test: it prints figures and goals.
+// through nginx (one worker), and through two replicas on PostgreSQL (the one running the agent
+// and the other), all in one run on this machine; then how soon a session started through one
+// replica answers through the other, and 1,000 concurrent SSE streams through the forwarder and
+// its memory. A benchmark, not a test: it prints figures and goals.
 //
 // BENCH_SECONDS (5): length of each load run. BENCH_ROUNDS (2): rounds over all contenders; each
 // figure is its best round, which filters out bursts from other work on a shared machine.
-// BENCH_STREAMS (1000): SSE streams. BENCH_PIN=1: pin proxies and load to separate CPUs.
+// BENCH_STREAMS (1000): SSE streams. BENCH_ROUTING_SAMPLES (40): sessions for the routing lag.
+// AGENTAPI_PROXY_TEST_POSTGRES_URL: the PostgreSQL of the replicas. BENCH_PIN=1: pin proxies and load to separate CPUs.
 import { randomUUID } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { type Contender, startChp, startNginx, startOurs } from './contenders.ts'
 import { GENERATOR, type LoadResult, load } from './load.ts'
 import { cpuMs, pinning, type Running, rssOf } from './processes.ts'
+import { measureRouting, startReplicas } from './replicas.ts'
 import { openStreams } from './sse.ts'
 import { printTable } from './stats.ts'
 
@@ -147,14 +151,26 @@ async function run(processes: Running[]): Promise<void> {
   const session = ours.base.split('/').at(-1) as string
   const chp = await startChp(agent.ready, session)
   const nginx = await startNginx(agent.ready, session)
-  processes.push(ours, chp, ...(nginx ? [nginx] : []))
+  const replicas = await startReplicas()
+  processes.push(ours, chp, replicas, ...(nginx ? [nginx] : []))
   if (!nginx) console.log('nginx not installed, skipped')
+  const { a, b, sessionId } = replicas
 
   const targets: Target[] = [
     { name: 'direct (echo agent)', url: `${agent.ready}/status`, pid: agent.pid },
     { name: 'agentapi-proxy (ours)', url: `${ours.base}/status`, pid: ours.pid },
     { name: 'configurable-http-proxy', url: `${chp.base}/status`, pid: chp.pid },
     ...(nginx ? [{ name: 'nginx (1 worker)', url: `${nginx.base}/status`, pid: nginx.pid }] : []),
+    {
+      name: 'ours, PostgreSQL replica A (its agent)',
+      url: `${a.url}/${sessionId}/status`,
+      pid: a.pid,
+    },
+    {
+      name: "ours, PostgreSQL replica B (A's agent)",
+      url: `${b.url}/${sessionId}/status`,
+      pid: b.pid,
+    },
   ]
   for (const target of targets) await check(target)
   const results = new Map<string, Measured>()
@@ -166,7 +182,12 @@ async function run(processes: Running[]): Promise<void> {
   const table = [...results.values()]
   printLoad(table)
 
-  const [direct, mine, theirs, fast] = table
+  const named = (prefix: string) => table.find((r) => r.name.startsWith(prefix))
+  const [direct, mine, theirs, fast] = ['direct', 'agentapi-proxy', 'configurable', 'nginx'].map(
+    named,
+  )
+  const [onA, onB] = [named('ours, PostgreSQL replica A'), named('ours, PostgreSQL replica B')]
+  const routingRows = await measureRouting(replicas)
   const streamRows = await measureStreams()
   console.log('\nGoals\n')
   printTable(
@@ -182,6 +203,9 @@ async function run(processes: Running[]): Promise<void> {
       // Other work on the machine moves req/s a lot; CPU time per request far less.
       ['CPU/request: configurable-http-proxy ÷ ours', ratio(theirs?.cpuUs, mine?.cpuUs), 'info'],
       ['CPU/request: nginx ÷ ours', fast ? ratio(fast.cpuUs, mine?.cpuUs) : 'skipped', 'info'],
+      ['req/s PostgreSQL replica A ÷ SQLite', ratio(onA?.many.rps, mine?.many.rps), '≥ 0.9×'],
+      ['req/s PostgreSQL replica B ÷ SQLite', ratio(onB?.many.rps, mine?.many.rps), '≥ 0.9×'],
+      ...routingRows,
       ...streamRows,
     ],
   )

@@ -34,6 +34,8 @@ interface Running {
   pid: number
   port: number
   exited: Promise<AgentExit>
+  /** Handed over to another replica: its end is that replica's to handle. */
+  released: boolean
 }
 
 // An adopted agent is not our child, so no 'exit' event tells us it ended: we look.
@@ -142,6 +144,14 @@ export class LocalProvisioner implements Provisioner {
     await rm(this.#tmpDir(sessionId), { recursive: true, force: true })
   }
 
+  release(sessionId: string): void {
+    const running = this.#running.get(sessionId)
+    if (!running) return
+    running.released = true
+    this.#running.delete(sessionId)
+    this.#ports.release(running.port)
+  }
+
   inspect(agent: AgentRef): 'running' | 'gone' {
     return this.#running.has(agent.sessionId) ? 'running' : 'gone'
   }
@@ -187,7 +197,9 @@ export class LocalProvisioner implements Provisioner {
     exited: Promise<AgentExit>,
     onExit: (exit: AgentExit) => void,
   ) {
+    const running: Running = { pid, port, exited: Promise.resolve(exited), released: false }
     const done = exited.then(async (exit) => {
+      if (running.released) return exit
       this.#running.delete(sessionId)
       this.#ports.release(port)
       await groupEnded(pid, LOG_DRAIN_MS)
@@ -196,8 +208,11 @@ export class LocalProvisioner implements Provisioner {
       await rm(this.#tmpDir(sessionId), { recursive: true, force: true })
       return exit
     })
-    done.then(onExit)
-    this.#running.set(sessionId, { pid, port, exited: done })
+    done.then((exit) => {
+      if (!running.released) onExit(exit)
+    })
+    running.exited = done
+    this.#running.set(sessionId, running)
   }
 
   async #spawn(

@@ -54,6 +54,11 @@ export interface Provisioner {
     agent: Pick<AgentRef, 'sessionId' | 'handle'>,
     tail: number,
   ): Promise<{ lines: string[]; truncated: boolean }>
+  /**
+   * Forgets the agent without stopping it: another replica has taken it over. Its end is not
+   * reported (`onExit`) any more.
+   */
+  release(sessionId: string): void
   /** Removes what stop keeps (the workdir, the log), when the session is deleted. */
   remove(sessionId: string): Promise<void>
   /** Stops every agent this provisioner started or adopted (shutdown). */

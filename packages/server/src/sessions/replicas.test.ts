@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
 import pg from 'pg'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { describeWithPostgres, POSTGRES_URL } from '../../test/postgres.ts'
 import { type ServerProcess, startServerProcess } from '../../test/server-process.ts'
 import { eventually, isAlive } from '../../test/sessions-fixture.ts'
@@ -226,4 +226,28 @@ await describeWithPostgres('several replicas on one PostgreSQL', () => {
     expect(isAlive(pids[1] as number)).toBe(true)
     expect(agentGroups(c)).toBe(1)
   }, 120_000)
+
+  it('a replica frozen past its lease gives up what was taken over meanwhile, and leaves the agent be', async () => {
+    const c = cluster()
+    const a = await start(c.configFor('a'))
+    const b = await start(c.configFor('b'))
+    const id = (await startSession(a)).body.session_id as string
+    await untilActive(a, id)
+    const pid = await pidOf(c, id)
+    const frozen = a.child.pid as number
+    process.kill(frozen, 'SIGSTOP')
+    try {
+      await eventually(async () => ((await row(c, id))?.owner === 'b' ? true : undefined), 15_000)
+    } finally {
+      process.kill(frozen, 'SIGCONT')
+    }
+    await eventually(async () => (a.output().includes('gave up session') ? true : undefined))
+    expect(isAlive(pid)).toBe(true)
+    expect(await row(c, id)).toMatchObject({ owner: 'b', status: 'active' })
+    await echoes(a, id, 'a routes to it as any other')
+    const deleted = await json(`${a.url}/sessions/${id}`, { method: 'DELETE' })
+    expect(deleted.status).toBe(200)
+    expect(isAlive(pid)).toBe(false)
+    expect(agentGroups(c)).toBe(0)
+  }, 90_000)
 })

@@ -136,6 +136,19 @@ export class SessionRuntime {
     this.#release(sessionId)
   }
 
+  /**
+   * Lets go of a session another replica now holds (or may: this one lost the store for longer
+   * than its lease), without stopping its agent or writing its row: both are the new owner's.
+   */
+  relinquish(sessionId: string, why: string): void {
+    const live = this.#live.get(sessionId)
+    if (!live) return
+    this.#options.logger.warn({ session_id: sessionId, why }, 'gave up session')
+    live.abort.abort()
+    this.#options.provisioner.release(sessionId)
+    this.#release(sessionId)
+  }
+
   #release(sessionId: string): void {
     this.#live.delete(sessionId)
     this.#options.onReleased?.(sessionId)
@@ -207,6 +220,7 @@ export class SessionRuntime {
 
   async #onAgentExit(live: LiveSession, exit: AgentExit) {
     if (live.status !== 'active') return // a stop in progress owns the outcome
+    if (this.#live.get(live.sessionId) !== live) return // given up: the new owner's to handle
     const tail = live.handle ? await this.#options.provisioner.logs(live.handle, 20) : null
     await this.#fail(live, exit.code, describeExit(exit), tail?.lines ?? [])
   }

@@ -101,6 +101,9 @@ export class SessionService implements SessionDirectory {
   readonly #remoteActivity = new Map<string, number>()
   readonly #unsubscribe: () => void
   #takingOver: Promise<void> | null = null
+  // Started here, not yet in the store: no lease to renew yet.
+  readonly #admitting = new Set<string>()
+  #renewedAt = Date.now()
   #closing = false
   #lastStart = 0
 
@@ -145,9 +148,32 @@ export class SessionService implements SessionDirectory {
     return new Date(Date.now() + this.#replica.leaseMs).toISOString()
   }
 
+  /**
+   * Renews this replica's leases. A session it runs whose lease it no longer holds was taken over
+   * (this process was frozen, or cut off, past its lease): it lets go of it. Cut off from the
+   * store past the lease, it lets go of all of them, as the others will take them over.
+   */
   async #renewLeases(): Promise<void> {
-    if (this.#runtime.all().length > 0)
-      await this.#options.store.renewLeases(this.#replica.id, this.#leaseUntil())
+    const held = this.#runtime.all().filter((live) => !this.#admitting.has(live.sessionId))
+    const { exclusive, id, leaseMs } = this.#replica
+    try {
+      const renewed = new Set(
+        held.length > 0 ? await this.#options.store.renewLeases(id, this.#leaseUntil()) : [],
+      )
+      this.#renewedAt = Date.now()
+      for (const live of held) {
+        if (renewed.has(live.sessionId) || live.stopping || exclusive) continue
+        if (this.#runtime.get(live.sessionId) !== live) continue
+        this.#runtime.relinquish(live.sessionId, 'another replica holds its lease now')
+      }
+    } catch (error) {
+      if (!exclusive && Date.now() - this.#renewedAt > leaseMs) {
+        for (const live of held) {
+          this.#runtime.relinquish(live.sessionId, 'the store did not answer for the whole lease')
+        }
+      }
+      throw error
+    }
   }
 
   /** Validates, applies the limits, records the session and starts its agent in the background. */
@@ -173,12 +199,15 @@ export class SessionService implements SessionDirectory {
       leaseUntil: this.#leaseUntil(),
     })
     const live = this.#runtime.track(record)
+    this.#admitting.add(record.session_id)
     try {
       const admission = await this.#options.store.admit(record, this.#options.limits)
       if (!admission.admitted) throw limitReached(admission, userId, this.#options.limits)
     } catch (error) {
       this.#runtime.untrack(record.session_id)
       throw error
+    } finally {
+      this.#admitting.delete(record.session_id)
     }
     live.launching = this.#runtime.launch(live, record)
     return toSession(record, live)

@@ -45,10 +45,14 @@ export class MemorySessionStore implements SessionStore {
     return this.update(sessionId, { owner, lease_until: leaseUntil })
   }
 
-  async renewLeases(owner: string, leaseUntil: string): Promise<void> {
+  async renewLeases(owner: string, leaseUntil: string): Promise<string[]> {
+    const renewed: string[] = []
     for (const row of this.#rows.values()) {
-      if (row.owner === owner && isLive(row.status)) row.lease_until = leaseUntil
+      if (row.owner !== owner || !isLive(row.status)) continue
+      row.lease_until = leaseUntil
+      renewed.push(row.session_id)
     }
+    return renewed
   }
 
   async listUnheld(now: string): Promise<SessionRecord[]> {

@@ -74,7 +74,7 @@ export class RetryingSessionStore implements SessionStore {
     return this.#read(() => this.#inner.claim(sessionId, owner, leaseUntil, now))
   }
 
-  renewLeases(owner: string, leaseUntil: string): Promise<void> {
+  renewLeases(owner: string, leaseUntil: string): Promise<string[]> {
     return this.#read(() => this.#inner.renewLeases(owner, leaseUntil))
   }
 

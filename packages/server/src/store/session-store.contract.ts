@@ -297,7 +297,9 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
           sampleRecord({ status: 'suspended', owner: null, lease_until: null }),
           sampleRecord({ status: 'stopped', owner: 'a', lease_until: minutesIn(1) }),
         ])
-        await store.renewLeases('a', minutesIn(10))
+        expect(await store.renewLeases('a', minutesIn(10))).toEqual([
+          (mine as SessionRecord).session_id,
+        ])
         expect((await store.get((mine as SessionRecord).session_id))?.lease_until).toBe(
           minutesIn(10),
         )

@@ -51,8 +51,11 @@ export interface SessionStore {
     leaseUntil: string,
     now: string,
   ): Promise<SessionRecord | null>
-  /** Extends the lease of every live session `owner` holds. */
-  renewLeases(owner: string, leaseUntil: string): Promise<void>
+  /**
+   * Extends the lease of every live session `owner` holds, and returns their ids: a session
+   * the owner runs that is missing was taken over by another replica.
+   */
+  renewLeases(owner: string, leaseUntil: string): Promise<string[]>
   /** Live sessions whose lease ran out before `now`, and suspended ones nobody holds. */
   listUnheld(now: string): Promise<SessionRecord[]>
   /** Moves `last_activity_at` forward to `at`, never back (every replica proxies). */

@@ -109,13 +109,15 @@ export class SqlSessionStore implements SessionStore {
     return row ? fromRow(row, this.#secrets) : null
   }
 
-  async renewLeases(owner: string, leaseUntil: string): Promise<void> {
-    await this.#db
+  async renewLeases(owner: string, leaseUntil: string): Promise<string[]> {
+    const rows = await this.#db
       .updateTable('sessions')
       .set({ lease_until: leaseUntil })
       .where('owner', '=', owner)
       .where('status', 'in', LIVE_STATUSES)
+      .returning('session_id')
       .execute()
+    return rows.map((row) => row.session_id)
   }
 
   async listUnheld(now: string): Promise<SessionRecord[]> {
