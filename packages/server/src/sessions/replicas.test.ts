@@ -244,6 +244,7 @@ await describeWithPostgres('several replicas on one PostgreSQL', () => {
     await eventually(async () => (a.output().includes('gave up session') ? true : undefined))
     expect(isAlive(pid)).toBe(true)
     expect(await row(c, id)).toMatchObject({ owner: 'b', status: 'active' })
+    await echoes(b, id, 'b runs it now')
     await echoes(a, id, 'a routes to it as any other')
     const deleted = await json(`${a.url}/sessions/${id}`, { method: 'DELETE' })
     expect(deleted.status).toBe(200)
