@@ -5,7 +5,7 @@ import { echoAgentCommand } from '../src/provisioners/agent-command.ts'
 import { LocalProvisioner } from '../src/provisioners/local.ts'
 import type { SessionLimits } from '../src/sessions/limits.ts'
 import type { RepositoryPolicy } from '../src/sessions/repository-policy.ts'
-import { SessionService } from '../src/sessions/service.ts'
+import { type ReplicaSettings, SessionService } from '../src/sessions/service.ts'
 import { MemorySessionStore } from '../src/store/memory.ts'
 import { TempDirs } from '../src/testing/temp-dir.ts'
 import { captureLogs } from './log-capture.ts'
@@ -42,6 +42,9 @@ export interface ServiceOverrides {
   limits?: Partial<SessionLimits>
   startPort?: number
   repositoryPolicy?: RepositoryPolicy
+  /** Shared by several services: replicas on one store. */
+  store?: MemorySessionStore
+  replica?: ReplicaSettings
 }
 
 /**
@@ -63,7 +66,7 @@ export function useSessionServices() {
       logMaxBytes: 1024 * 1024,
     })
     const logs = captureLogs()
-    const store = new MemorySessionStore()
+    const store = overrides.store ?? new MemorySessionStore()
     const service = new SessionService({
       store,
       provisioner,
@@ -85,6 +88,7 @@ export function useSessionServices() {
       inheritEnv: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
       ...(overrides.roleEnv ? { roleEnv: overrides.roleEnv } : {}),
       ...(overrides.repositoryPolicy ? { repositoryPolicy: overrides.repositoryPolicy } : {}),
+      ...(overrides.replica ? { replica: overrides.replica } : {}),
       logger: logs.logger,
     })
     services.push(service)

@@ -383,7 +383,10 @@ export class SessionService implements SessionDirectory {
     if (this.#runtime.touch(sessionId)) return
     // Another replica's session: its owner culls it, and reads this activity from the store.
     const now = Date.now()
-    if (now - (this.#remoteActivity.get(sessionId) ?? 0) < REMOTE_ACTIVITY_EVERY_MS) return
+    // Often enough for the owner's culling to see it in time, whatever the idle timeout.
+    const idle = this.#options.limits.idleTimeoutMs
+    const every = idle > 0 ? Math.min(REMOTE_ACTIVITY_EVERY_MS, idle / 4) : REMOTE_ACTIVITY_EVERY_MS
+    if (now - (this.#remoteActivity.get(sessionId) ?? 0) < every) return
     if (this.#remoteActivity.size > 10_000) this.#remoteActivity.clear()
     this.#remoteActivity.set(sessionId, now)
     this.#options.store
