@@ -237,7 +237,10 @@ await describeWithPostgres('several replicas on one PostgreSQL', () => {
     const frozen = a.child.pid as number
     process.kill(frozen, 'SIGSTOP')
     try {
-      await eventually(async () => ((await row(c, id))?.owner === 'b' ? true : undefined), 15_000)
+      await eventually(async () => ((await row(c, id))?.owner === 'b' ? true : undefined), 20_000)
+    } catch (error) {
+      // What B did meanwhile is the only clue when this fails on a loaded machine.
+      throw new Error(`B did not take over: ${b.output().slice(-4000)}`, { cause: error })
     } finally {
       process.kill(frozen, 'SIGCONT')
     }

@@ -67,6 +67,7 @@ export interface OpenedStore {
 
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 const BUSY_TIMEOUT_MS = 5000
+const IDLE_IN_TRANSACTION_MS = 5000
 
 /** A connection and what the session store built on it needs to know about it. */
 interface OpenedDatabase {
@@ -226,7 +227,13 @@ async function openPostgres(
     connectionString: persistence.url,
     // Names the proxy's backends in pg_stat_activity; `?application_name=` in the URL wins.
     fallback_application_name: 'agentapi-proxy',
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // A replica that stops between two statements of a transaction (frozen, or cut off) would
+    // hold its row locks until its connection dies; PostgreSQL ends such a transaction instead,
+    // so the other replicas can take over its sessions.
+    options: [
+      `-c idle_in_transaction_session_timeout=${IDLE_IN_TRANSACTION_MS}`,
+      ...(schema ? [`-c search_path=${schema}`] : []),
+    ].join(' '),
   })
   const { logger } = options
   pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL client failed'))

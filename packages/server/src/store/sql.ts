@@ -35,6 +35,8 @@ export interface SqlSessionStoreOptions extends RowSecrets {
   changes?: ChangeFeed
 }
 
+// PostgreSQL's lock_timeout error.
+const LOCK_NOT_AVAILABLE = '55P03'
 const CLAIMABLE = [...LIVE_STATUSES, 'suspended'] as const
 
 /**
@@ -91,7 +93,24 @@ export class SqlSessionStore implements SessionStore {
     now: string,
   ): Promise<SessionRecord | null> {
     // One conditional UPDATE: of two replicas claiming at once, exactly one sees its row back.
-    const row = await this.#db
+    // A row locked by a replica that hangs mid-transaction is not worth waiting for: held.
+    return this.#transaction(async (trx) => {
+      if (this.#notifies) await sql`set local lock_timeout = '1s'`.execute(trx)
+      return this.#claim(trx, sessionId, owner, leaseUntil, now)
+    }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) return null
+      throw error
+    })
+  }
+
+  async #claim(
+    db: Kysely<Database>,
+    sessionId: string,
+    owner: string,
+    leaseUntil: string,
+    now: string,
+  ): Promise<SessionRecord | null> {
+    const row = await db
       .updateTable('sessions')
       .set({ owner, lease_until: leaseUntil })
       .where('session_id', '=', sessionId)
