@@ -31,6 +31,7 @@ export function formatBanner(facts: BannerFacts): string {
     `  config     ${facts.configFile ?? 'none (built-in defaults)'}`,
     `  store      ${describeStore(config)}`,
     `  agent      ${facts.agent.description}`,
+    `  runs on    ${describeProvisioner(config)}`,
     `  auth       ${describeAuth(config)}`,
   ]
   const { replica } = facts
@@ -47,6 +48,14 @@ export function formatBanner(facts: BannerFacts): string {
     )
   }
   return `${lines.join('\n')}\n`
+}
+
+function describeProvisioner(config: Readonly<Config>): string {
+  const { provisioner } = config
+  if (provisioner.kind === 'kubernetes') {
+    return `kubernetes: a pod per session, namespace ${provisioner.namespace ?? 'of the kubeconfig context'}`
+  }
+  return `local: a child process per session, in ${resolve(config.session.workdir_root)}`
 }
 
 function describeStore(config: Readonly<Config>): string {

@@ -8,6 +8,7 @@ import { answerClientError, refuseConnect } from './http/protocol-errors.ts'
 import type { Logger } from './logger.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
+import type { Provisioner } from './provisioners/provisioner.ts'
 import {
   createForwarder,
   createRequestListener,
@@ -86,13 +87,7 @@ async function openServices(
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
-    const provisioner = new LocalProvisioner({
-      startPort: config.start_port,
-      workdirRoot: config.session.workdir_root,
-      logMaxBytes: config.session.log_max_bytes,
-      agentHost: config.session.agent_host,
-      ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
-    })
+    const provisioner = await provisionerFromConfig(config, logger)
     const stores = opened.authStores
     const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
     // Open proxied streams end with their credential or their session, not when the client leaves.
@@ -116,6 +111,25 @@ async function openServices(
     await opened.close()
     throw error
   }
+}
+
+/** Child processes on this machine, or pods on the configured cluster. */
+async function provisionerFromConfig(
+  config: Readonly<Config>,
+  logger: Logger,
+): Promise<Provisioner> {
+  if (config.provisioner.kind === 'kubernetes') {
+    // Loaded only when used: the Kubernetes client is large, and most servers run local agents.
+    const { KubernetesProvisioner } = await import('./provisioners/kubernetes/provisioner.ts')
+    return KubernetesProvisioner.open(config.provisioner, logger)
+  }
+  return new LocalProvisioner({
+    startPort: config.start_port,
+    workdirRoot: config.session.workdir_root,
+    logMaxBytes: config.session.log_max_bytes,
+    agentHost: config.session.agent_host,
+    ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
+  })
 }
 
 /** Hands the bound port its handler; the requests that waited during start-up go first. */

@@ -175,6 +175,51 @@ function isPostgresUrl(url: string): boolean {
   }
 }
 
+const KUBE_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/
+const QuantitiesSchema = z.record(z.string().min(1), z.string().min(1)).default({})
+
+// Where agents run: child processes on this machine (the default), or a Pod and a Service per
+// session on Kubernetes (provisioners/kubernetes/).
+const KubernetesProvisionerSchema = z.strictObject({
+  kind: z.literal('kubernetes'),
+  namespace: z
+    .string()
+    .regex(KUBE_NAME)
+    .optional()
+    .describe("unset: the kubeconfig context's namespace, or the pod's own in a cluster"),
+  kubeconfig: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('unset: KUBECONFIG, ~/.kube/config, else the in-cluster service account'),
+  image: z.string().min(1).describe('the agent image: agentapi and the agent'),
+  image_pull_policy: z.enum(['Always', 'IfNotPresent', 'Never']).default('IfNotPresent'),
+  image_pull_secrets: z.array(z.string().regex(KUBE_NAME)).default([]),
+  service_account_name: z.string().regex(KUBE_NAME).optional(),
+  port: z.number().int().min(1).max(65_535).default(3284),
+  resources: z.strictObject({ requests: QuantitiesSchema, limits: QuantitiesSchema }).prefault({}),
+  node_selector: z.record(z.string().min(1), z.string()).default({}),
+  tolerations: z.array(z.record(z.string(), z.unknown())).default([]),
+  storage: z
+    .strictObject({
+      size: z.string().min(1).default('10Gi'),
+      storage_class: z.string().min(1).optional(),
+      mount_path: z.string().min(1).default('/workspace'),
+    })
+    .optional()
+    .describe('a PersistentVolumeClaim per session, kept across its restarts, deleted with it'),
+})
+
+const ProvisionerSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('local') }),
+    KubernetesProvisionerSchema,
+  ])
+  .prefault({ kind: 'local' })
+
+/** The `provisioner: {kind: kubernetes, …}` section. */
+export type KubernetesSettings = z.output<typeof KubernetesProvisionerSchema>
+
 /**
  * The whole configuration file. Every field has a default, so `{}` (or no file) is valid.
  */
@@ -216,6 +261,7 @@ export const ConfigSchema = z.strictObject({
     .prefault({}),
   agent: AgentSchema.prefault({}),
   session: SessionLimitsSchema.prefault({}),
+  provisioner: ProvisionerSchema,
   replica: z
     .strictObject({
       id: z

@@ -22,6 +22,23 @@ export interface AgentChoice {
  * resolveAgent(config.agent, process.env.PATH).kind // 'echo' on a machine without agentapi
  */
 export function resolveAgent(agent: Config['agent'], path: string | undefined): AgentChoice {
+  return resolveLocalAgent(agent, path)
+}
+
+/**
+ * What runs in each session's pod: agentapi from the agent image (`agent.command` when set),
+ * with no guard of ours around it — the image is the operator's.
+ */
+export function podAgent(agent: Config['agent'], image: string): AgentChoice {
+  const command = agent.command ?? ['agentapi', ...AGENTAPI_ARGS]
+  return {
+    kind: agent.command ? 'custom' : 'agentapi',
+    command,
+    description: `${command.join(' ')} in ${image}`,
+  }
+}
+
+function resolveLocalAgent(agent: Config['agent'], path: string | undefined): AgentChoice {
   if (agent.command) {
     const description = agent.command.join(' ')
     return { kind: 'custom', command: guardedCommand(agent.command), description }

@@ -1,6 +1,8 @@
 /** What a provisioner needs to start one session's agentapi. */
 export interface AgentSpec {
   sessionId: string
+  /** Whose session it is: a label on what a cluster provisioner creates. */
+  userId?: string
   /** argv template of the agent; `{port}` is replaced with the port the provisioner picks. */
   command: readonly string[]
   /** The complete environment of the agent (already filtered by the session's rules). */
@@ -30,6 +32,8 @@ export interface AgentRef {
 export interface AgentExit {
   code: number | null
   signal: string | null
+  /** Why, as the engine tells it when it knows more than a code (`OOMKilled`, `ImagePullBackOff`). */
+  reason?: string
 }
 
 /**

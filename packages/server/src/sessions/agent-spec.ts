@@ -33,6 +33,7 @@ export function agentSpec(
   const command = (run.resume && options.resumeCommand) || options.agent.command
   return {
     sessionId: record.session_id,
+    userId: record.user_id,
     command: command.map((a) => a.replaceAll('{type}', record.agent_type)),
     env: sessionEnvironment({
       proxyEnv: options.proxyEnv,

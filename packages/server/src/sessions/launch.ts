@@ -60,8 +60,9 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
     const { lines } = await input.provisioner.logs(handle, 20)
     if (attempt < ATTEMPTS && lines.some((line) => BIND_RACE.test(line))) continue
     const code = result.code ?? null
-    const error =
-      code === null && result.signal
+    const error = result.reason
+      ? `The agent could not start: ${result.reason}${code === null ? '' : ` (exit code ${code})`}`
+      : code === null && result.signal
         ? `The agent was killed by ${result.signal} during start-up`
         : `The agent exited during start-up with code ${code ?? 'unknown'}`
     return { kind: 'failed', exitCode: code, error, logTail: lines }

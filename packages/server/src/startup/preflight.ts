@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path'
 import { type LoadedAuthFiles, loadAuthFiles } from '../auth/from-config.ts'
 import type { Config } from '../config/index.ts'
-import { type AgentChoice, resolveAgent } from '../provisioners/agent-command.ts'
+import { type AgentChoice, podAgent, resolveAgent } from '../provisioners/agent-command.ts'
 import { type EncryptionKey, findEncryptionKey } from '../secrets/encryption-key.ts'
 import { defaultDataDir } from '../store/open.ts'
 import { checkDirectory, checkFile } from './paths.ts'
@@ -28,7 +28,11 @@ export async function preflight(
   config: Readonly<Config>,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<Checked> {
-  const agent = resolveAgent(config.agent, env.PATH)
+  const { provisioner } = config
+  const agent =
+    provisioner.kind === 'kubernetes'
+      ? podAgent(config.agent, provisioner.image)
+      : resolveAgent(config.agent, env.PATH)
   const authFiles = await loadAuthFiles(config)
   const root = config.session.workdir_root
   await checkDirectory(root, 'session.workdir_root')
