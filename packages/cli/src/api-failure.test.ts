@@ -33,6 +33,32 @@ describe('explainFailure', () => {
     expect(error.exitCode).toBe(3)
   })
 
+  it('says how and why a session ended, rather than "not found"', () => {
+    const subject = { kind: 'session', id: 'abc' } as const
+    const problem = {
+      type: 'urn:agentapi-proxy:problem:session_ended',
+      title: 'Session ended',
+      status: 410,
+      detail: 'The agent exited by itself with code 7: session abc has no agent any more',
+      code: 'session_ended' as const,
+      session_status: 'failed' as const,
+      session_error: 'The agent exited by itself with code 7',
+    }
+    const ended = new ApiError({
+      method: 'GET',
+      path: '/abc/status',
+      status: 410,
+      code: 'session_ended',
+      detail: problem.detail,
+      problem,
+    })
+    expect(explainFailure(ended, { url, subject })).toMatchObject({
+      message: 'session abc is failed: The agent exited by itself with code 7',
+      hint: 'its last output: agentapi-proxy logs abc; a new one: agentapi-proxy start',
+      exitCode: 3,
+    })
+  })
+
   it('says to start the server when nothing listens, and to check the URL otherwise', () => {
     const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })
     expect(explainFailure(refused, { url })).toMatchObject({

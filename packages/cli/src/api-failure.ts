@@ -92,6 +92,15 @@ function explainApiError(error: ApiError, { subject }: FailureContext): CliError
     )
   }
   if (status === 404) return new CliError(error.message, undefined, ExitCode.notFound)
+  if (error.code === 'session_ended' && subject?.kind === 'session') {
+    const problem = error.problem as { session_status?: string; session_error?: string | null }
+    const why = problem?.session_error ? `: ${problem.session_error}` : ''
+    return new CliError(
+      `session ${subject.id} is ${problem?.session_status ?? 'over'}${why}`,
+      `its last output: agentapi-proxy logs ${subject.id}; a new one: agentapi-proxy start`,
+      ExitCode.notFound,
+    )
+  }
   if (status === 400 || status === 422) {
     return new CliError(error.message, 'fix the value named above', ExitCode.usage)
   }

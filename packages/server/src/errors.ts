@@ -12,6 +12,8 @@ export interface AppErrorOptions {
   errors?: FieldIssue[]
   headers?: Record<string, string>
   cause?: unknown
+  /** With `session_ended`: how the session ended, and why. */
+  ended?: { status: 'stopped' | 'failed'; error: string | null }
 }
 
 /**
@@ -28,6 +30,7 @@ export class AppError extends Error {
   readonly detail: string
   readonly errors: FieldIssue[] | undefined
   readonly headers: Record<string, string>
+  readonly ended: AppErrorOptions['ended']
 
   constructor(code: ErrorCode, detail: string, options: AppErrorOptions = {}) {
     super(`${code}: ${detail}`, { cause: options.cause })
@@ -36,6 +39,7 @@ export class AppError extends Error {
     this.detail = detail
     this.errors = options.errors
     this.headers = options.headers ?? {}
+    this.ended = options.ended
   }
 
   /** The HTTP status of this error's code. */
@@ -54,6 +58,7 @@ export class AppError extends Error {
       ...(context.instance ? { instance: context.instance } : {}),
       ...(context.requestId ? { request_id: context.requestId } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.ended ? { session_status: this.ended.status, session_error: this.ended.error } : {}),
     }
   }
 }

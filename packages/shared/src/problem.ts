@@ -137,6 +137,15 @@ export const ProblemSchema = z
     instance: z.string().optional().meta({ description: 'The request path' }),
     request_id: z.string().optional(),
     errors: z.array(FieldIssueSchema).optional(),
+    session_status: z
+      .enum(['stopped', 'failed'])
+      .optional()
+      .meta({ description: 'With `session_ended`: how the session ended' }),
+    session_error: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'With `session_ended`: why it ended, e.g. the exit of its agent' }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
 export type Problem = z.infer<typeof ProblemSchema>

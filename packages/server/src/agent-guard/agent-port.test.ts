@@ -191,10 +191,10 @@ async function killedAgentAnswers(s: Setup, id: string, pid: number) {
   })
   expect(failed.error).toBe('The agent was killed by SIGKILL')
   const status = await fetch(`${s.server.url}/${id}/status`, as(ALICE))
-  expect(status.status).toBe(502)
+  expect(status.status).toBe(410)
   expect(status.headers.get('content-type')).toBe('application/problem+json')
   const problem = await status.json()
-  expect(problem).toMatchObject({ code: 'agent_unavailable', status: 502 })
+  expect(problem).toMatchObject({ code: 'session_ended', status: 410, session_status: 'failed' })
   expect(problem.detail).toContain('killed by SIGKILL')
   // Another user still cannot tell it exists.
   expect((await fetch(`${s.server.url}/${id}/status`, as(BOB))).status).toBe(404)
@@ -202,7 +202,7 @@ async function killedAgentAnswers(s: Setup, id: string, pid: number) {
 }
 
 describe('agent port', () => {
-  it('echo agent: loopback only, 401 without the session secret, SIGKILL named and 502 after kill -9', async () => {
+  it('echo agent: loopback only, 401 without the session secret, SIGKILL named and 410 after kill -9', async () => {
     const s = await serve()
     const started = await startSession(s)
     const { id, port, pid } = started
@@ -214,7 +214,7 @@ describe('agent port', () => {
     await s.server.exited
     s.server = await startServerProcess(s.configFile, { ECHO_AGENT_DELAY_MS: '20' })
     const again = await fetch(`${s.server.url}/${id}/status`, as(ALICE))
-    expect(again.status).toBe(502)
+    expect(again.status).toBe(410)
     expect((await again.json()).detail).toContain('killed by SIGKILL')
   }, 60_000)
 

@@ -212,7 +212,7 @@ describe('authorization matrix', () => {
     expect((await call('alice', 'DELETE', `/sessions/${session}`)).status).toBe(200)
     const another = await aliceSession()
     expect((await call('admin', 'DELETE', `/sessions/${another}`)).status).toBe(200)
-    expect((await call('alice', 'GET', `/${another}/status`)).status).toBe(404)
+    expect((await call('alice', 'GET', `/${another}/status`)).status).toBe(410)
   })
 
   it('puts no secret in any log line or response but the one that hands it over', async () => {

@@ -18,11 +18,9 @@ const RETRY_AFTER_SECONDS = '2'
  * - `session_not_found` (404) for an unknown session and equally for someone else's, so ids
  *   cannot be probed;
  * - `session_not_ready` (503, `Retry-After`) while it starts, or is being restored;
- * - `session_not_found` once it is stopping or stopped: it ended on purpose and will never
- *   answer again, which is what the proxy says once `DELETE` has removed it too;
- * - `agent_unavailable` (502) when it failed: the agent died under it (the detail says how, e.g.
- *   killed by SIGKILL), the same answer a caller gets when the agent dies mid-request, and a
- *   failure worth alerting on rather than a typo.
+ * - `session_ended` (410) once it is stopping, stopped (deleted too) or failed: it exists but will
+ *   never answer again; `session_status` and `session_error` say how and why (a failed agent's
+ *   exit), so a client can say "failed (exit 7)" instead of "not found".
  *
  * @example
  * const { url, secret } = await admit(directory, principal, sessionId) // 'http://127.0.0.1:9003'
@@ -51,12 +49,17 @@ function reachable(target: ProxyTarget, sessionId: string): string {
       return notReady(sessionId, 'is being restored')
     case 'stopping':
     case 'stopped':
-      throw notFound(sessionId)
+      throw new AppError(
+        'session_ended',
+        `Session ${sessionId} has stopped and has no agent any more; start a new session (POST /start)`,
+        { ended: { status: 'stopped', error: target.reason ?? null } },
+      )
     case 'failed':
       throw new AppError(
-        'agent_unavailable',
+        'session_ended',
         `${target.reason ?? 'The agent exited'}: session ${sessionId} has no agent any more; ` +
           `GET /sessions/${sessionId} shows its last output`,
+        { ended: { status: 'failed', error: target.reason ?? null } },
       )
   }
 }

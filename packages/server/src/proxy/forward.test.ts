@@ -24,7 +24,7 @@ async function backend(handler: (req: IncomingMessage, res: ServerResponse) => v
 /** A proxy with token auth in front of `url` for alice's SESSION. */
 async function proxyTo(
   url: string | null,
-  target: Partial<{ status: string; ownerId: string }> = {},
+  target: Partial<{ status: string; ownerId: string; reason: string }> = {},
 ) {
   const directory = new FakeDirectory().set(SESSION, { url, ...target } as { url: string })
   const proxy = await startProxy({ directory, authenticate: authenticateByToken })
@@ -113,9 +113,9 @@ describe('forwarder: who may reach which session', () => {
   it.each([
     ['starting', 503, 'session_not_ready'],
     ['suspended', 503, 'session_not_ready'],
-    ['stopping', 404, 'session_not_found'],
-    ['stopped', 404, 'session_not_found'],
-    ['failed', 502, 'agent_unavailable'],
+    ['stopping', 410, 'session_ended'],
+    ['stopped', 410, 'session_ended'],
+    ['failed', 410, 'session_ended'],
   ])('answers a %s session with %i %s', async (status, code, type) => {
     const agent = await backend(echoRequest)
     const proxy = await proxyTo(agent.url, { status })
@@ -123,6 +123,22 @@ describe('forwarder: who may reach which session', () => {
     expect(res.status).toBe(code)
     expect(JSON.parse(res.body).code).toBe(type)
     if (code === 503) expect(res.headers['retry-after']).toBe('2')
+  })
+
+  it('says how and why a session ended, and still 404 to anyone else', async () => {
+    const agent = await backend(echoRequest)
+    const reason = 'The agent exited by itself with code 7'
+    const proxy = await proxyTo(agent.url, { status: 'failed', reason })
+    const res = await send(`${proxy.url}/${SESSION}/status`, { headers: AS_ALICE })
+    expect(res.status).toBe(410)
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 'session_ended',
+      session_status: 'failed',
+      session_error: reason,
+      detail: expect.stringContaining('code 7'),
+    })
+    const other = await proxyTo(agent.url, { status: 'failed', reason, ownerId: 'bob' })
+    expect((await send(`${other.url}/${SESSION}/status`, { headers: AS_ALICE })).status).toBe(404)
   })
 
   it('answers 503 for an active session that has no address yet', async () => {

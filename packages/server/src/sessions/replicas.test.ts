@@ -170,7 +170,7 @@ await describeWithPostgres('several replicas on one PostgreSQL', () => {
     expect(deleted).toEqual({ status: 200, body: { session_id: id, status: 'terminated' } })
     expect(isAlive(pid)).toBe(false)
     expect((await row(c, id))?.status).toBe('stopped')
-    expect((await json(`${a.url}/${id}/status`)).status).toBe(404)
+    expect((await json(`${a.url}/${id}/status`)).status).toBe(410)
     expect(agentGroups(c)).toBe(0)
   }, 90_000)
 

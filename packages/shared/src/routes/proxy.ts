@@ -27,7 +27,7 @@ export const proxyRoutes = METHODS.map((method) =>
     },
     responses: {
       200: { description: "agentapi's response, streamed unchanged" },
-      ...problems(401, 403, 404, 502, 503),
+      ...problems(401, 403, 404, 410, 502, 503),
     },
   }),
 )

@@ -7,12 +7,13 @@ const PROBLEM_DESCRIPTIONS = {
   403: 'Authenticated, but missing the permission',
   404: 'No such resource (or not yours)',
   409: 'Conflicts with the current state',
+  410: 'The session has ended (stopped, deleted or failed): `session_status` and `session_error` say how and why',
   413: 'Body too large',
   422: 'Validation failed; `errors` names each field',
   429: 'A limit was reached; see Retry-After',
   500: 'Unexpected error',
   501: 'Not implemented in this version',
-  502: "The session's agent did not answer, or is gone; `detail` says why (e.g. killed by SIGKILL)",
+  502: "The session's agent did not answer, or died during the request; `detail` says why",
   503: 'Not ready yet; see Retry-After',
 } as const
 
