@@ -61,9 +61,19 @@ describe('agentapi-proxy send, messages, status and attach', () => {
     expect(JSON.parse((await proxy.cli(['status', id, '--json'])).stdout).status).toBe('stable')
 
     expect((await proxy.cli(['delete', id])).code).toBe(0)
-    const gone = await proxy.cli(['status', id])
-    expect(gone.code).toBe(3)
-    expect(gone.stderr).toMatch(new RegExp(`^error: session ${id} not found .*\n$`))
+    // Said as what it is, not as a typo in the id.
+    for (const verb of [
+      ['status', id],
+      ['send', id, 'anyone?'],
+      ['messages', id],
+    ]) {
+      const gone = await proxy.cli(verb)
+      expect(gone.code).toBe(3)
+      expect(gone.stderr).toMatch(new RegExp(`^error: session ${id} is stopped — `))
+      expect(gone.stderr).toContain(`agentapi-proxy logs ${id}`)
+    }
+    const unknown = await proxy.cli(['status', '00000000-0000-4000-8000-000000000000'])
+    expect(unknown.stderr).toMatch(/not found/)
   }, 60_000)
 
   it('attach sends piped lines and, at EOF, leaves once the last reply is printed (as JSON lines with --json)', async () => {
