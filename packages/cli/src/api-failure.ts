@@ -1,4 +1,4 @@
-import { ApiError } from '@agentapi-proxy/client'
+import { ApiError, ServerUnreachableError } from '@agentapi-proxy/client'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
 
@@ -123,6 +123,7 @@ function hintFor(error: ApiError, subject: FailureContext['subject']): string | 
 }
 
 function networkCode(error: unknown): string | undefined {
+  if (error instanceof ServerUnreachableError) return error.code ?? 'no answer'
   if (!(error instanceof TypeError)) return undefined
   const cause = (error as { cause?: unknown }).cause as
     | { code?: unknown; errors?: { code?: unknown }[] }

@@ -1,6 +1,7 @@
 import ky, { HTTPError, type KyInstance, type Options } from 'ky'
 import { ApiError } from './api-error.ts'
 import type { ClientOptions } from './client.ts'
+import { ServerUnreachableError } from './server-unreachable-error.ts'
 
 /**
  * The HTTP methods the API and agentapi use.
@@ -32,12 +33,14 @@ const DEFAULT_TIMEOUT_MS = 30_000
  */
 export class Transport {
   readonly #ky: KyInstance
+  readonly #base: string
 
   constructor(options: ClientOptions) {
     const headers = new Headers(options.headers)
     if (options.apiKey) headers.set(options.apiKeyHeader ?? 'X-API-Key', options.apiKey)
     if (options.token) headers.set('Authorization', `Bearer ${options.token}`)
     const custom = options.fetch
+    this.#base = String(options.baseUrl).replace(/\/*$/, '/')
     this.#ky = ky.create({
       prefixUrl: String(options.baseUrl),
       headers,
@@ -67,6 +70,9 @@ export class Transport {
     } catch (error) {
       if (error instanceof HTTPError) {
         throw await ApiError.fromResponse(error.response, method, `/${path}`)
+      }
+      if (ServerUnreachableError.isNetworkFailure(error)) {
+        throw new ServerUnreachableError(method, new URL(path, this.#base).href, error)
       }
       throw error
     }
