@@ -97,7 +97,7 @@ export class Cluster {
     const removeNow = seconds === 0
     if (removeNow) this.removePod(namespace, name)
     this.track(
-      this.runner.terminate(namespace, name, seconds).then(() => {
+      this.runner.terminate(object.metadata.uid, seconds).then(() => {
         if (!removeNow) this.removePod(namespace, name)
       }),
     )

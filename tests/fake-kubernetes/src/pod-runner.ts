@@ -22,6 +22,8 @@ const MAX_LOG_BYTES = 4 * 1024 * 1024
 interface Run {
   namespace: string
   name: string
+  /** Tells this pod from a later one of the same name, created while this one still stops. */
+  uid: string
   container: ContainerSpec
   podIP: string
   child?: ChildProcess
@@ -42,6 +44,8 @@ interface Run {
  * event. Containers are never restarted, whatever the pod's restartPolicy.
  */
 export class PodRunner {
+  // By uid: a pod deleted with a grace of 0 is still being killed when the next one of its name
+  // starts.
   private readonly runs = new Map<string, Run>()
 
   constructor(private readonly store: Store) {}
@@ -54,20 +58,21 @@ export class PodRunner {
     const run: Run = {
       namespace: pod.metadata.namespace,
       name: pod.metadata.name,
+      uid: pod.metadata.uid,
       container,
       podIP: status.podIP,
       log: '',
       oomKilled: false,
       gone: Promise.resolve(),
     }
-    this.runs.set(key(run.namespace, run.name), run)
+    this.runs.set(run.uid, run)
     // After the create's ADDED event, as the kubelet only sees a pod once it is stored.
     setImmediate(() => this.launch(run))
   }
 
   /** The pod's log; `tailLines` keeps only the last lines. */
   log(namespace: string, name: string, tailLines: number | null): string {
-    const run = this.runs.get(key(namespace, name))
+    const run = this.find(namespace, name)
     if (!run?.child) {
       throw badRequest(
         `container "${run?.container.name ?? ''}" in pod "${name}" is waiting to start: ${this.waitingReason(namespace, name)}`,
@@ -82,7 +87,7 @@ export class PodRunner {
 
   /** SIGKILLs the container as the OOM killer would; its exit is then reported as OOMKilled. */
   oomKill(namespace: string, name: string): void {
-    const run = this.runs.get(key(namespace, name))
+    const run = this.find(namespace, name)
     const pid = run?.child?.pid
     if (!run || pid === undefined) throw new Error(`pod ${namespace}/${name} runs no process`)
     run.oomKilled = true
@@ -97,8 +102,8 @@ export class PodRunner {
    * SIGTERMs the container's process group, SIGKILLs it after the grace period (at once for 0),
    * and resolves once no process of it is left.
    */
-  async terminate(namespace: string, name: string, graceSeconds: number): Promise<void> {
-    const run = this.runs.get(key(namespace, name))
+  async terminate(uid: string, graceSeconds: number): Promise<void> {
+    const run = this.runs.get(uid)
     if (!run) return
     clearTimeout(run.probe)
     clearTimeout(run.pullBackOff)
@@ -114,13 +119,11 @@ export class PodRunner {
 
   /** Kills every container at once and waits for all of them. */
   async stopAll(): Promise<void> {
-    await Promise.all(
-      [...this.runs.values()].map((run) => this.terminate(run.namespace, run.name, 0)),
-    )
+    await Promise.all([...this.runs.values()].map((run) => this.terminate(run.uid, 0)))
   }
 
   private launch(run: Run): void {
-    if (!this.runs.has(key(run.namespace, run.name))) return
+    if (!this.runs.has(run.uid)) return
     const { container } = run
     if (container.image.includes('does-not-exist')) {
       this.setState(run, {
@@ -207,9 +210,7 @@ export class PodRunner {
       const ready = await probeOnce(run.container, run.podIP)
       if (child.exitCode !== null || child.signalCode !== null) return
       if (ready) {
-        this.store.update('pods', run.namespace, run.name, (pod) => {
-          setReady(pod.status as unknown as PodStatus, true)
-        })
+        this.updatePod(run, (status) => setReady(status, true))
         return
       }
       run.probe = setTimeout(check, PROBE_INTERVAL_MS)
@@ -218,14 +219,27 @@ export class PodRunner {
   }
 
   private setState(run: Run, state: Parameters<typeof setContainerState>[1]): void {
-    this.store.update('pods', run.namespace, run.name, (pod) => {
-      const status = pod.status as unknown as PodStatus
+    this.updatePod(run, (status) => {
       setContainerState(status, state)
       if (state.running) status.phase = 'Running'
       if (state.terminated) {
         status.phase = state.terminated.exitCode === 0 ? 'Succeeded' : 'Failed'
         setReady(status, false)
       }
+    })
+  }
+
+  /** The run of the pod that has this name now. */
+  private find(namespace: string, name: string): Run | undefined {
+    const uid = this.store.get('pods', namespace, name)?.metadata.uid
+    return uid === undefined ? undefined : this.runs.get(uid)
+  }
+
+  private updatePod(run: Run, change: (status: PodStatus) => void): void {
+    const current = this.store.get('pods', run.namespace, run.name)
+    if (current?.metadata.uid !== run.uid) return
+    this.store.update('pods', run.namespace, run.name, (pod) => {
+      change(pod.status as unknown as PodStatus)
     })
   }
 
@@ -236,7 +250,7 @@ export class PodRunner {
   }
 
   private forget(run: Run): void {
-    this.runs.delete(key(run.namespace, run.name))
+    this.runs.delete(run.uid)
     if (run.workdir) rmSync(run.workdir, { recursive: true, force: true })
   }
 }
@@ -259,8 +273,4 @@ function passedThrough(): Record<string, string> {
   return Object.fromEntries(
     names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
   )
-}
-
-function key(namespace: string, name: string): string {
-  return `${namespace}/${name}`
 }

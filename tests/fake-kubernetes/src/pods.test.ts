@@ -76,7 +76,7 @@ describe('a pod runs as a local process', () => {
     expect(await portAnswers('127.0.0.1', AGENT_PORT)).toBe(false)
   })
 
-  it('gives a Service the IP of the pod it selects', async () => {
+  it('gives a Service the IP of the pod it selects: a message round trip through it', async () => {
     const { pod, secret } = await startAgent('svc')
     const service = await cluster.core.createNamespacedService({
       namespace,
@@ -86,10 +86,44 @@ describe('a pod runs as a local process', () => {
       },
     })
     expect(service.spec?.clusterIP).toBe(pod.status?.podIP)
-    const res = await fetch(`http://${service.spec?.clusterIP}:${AGENT_PORT}/status`, {
-      headers: { 'x-agentapi-proxy-secret': secret },
+    const agent = `http://${service.spec?.clusterIP}:${AGENT_PORT}`
+    const headers = { 'x-agentapi-proxy-secret': secret, 'content-type': 'application/json' }
+    await eventually(async () => {
+      const res = await fetch(`${agent}/status`, { headers })
+      const body = (await res.json()) as { status: string }
+      return body.status === 'stable' ? true : undefined
     })
-    expect(res.status).toBe(200)
+    const sent = await fetch(`${agent}/message`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ content: 'hello from the pod', type: 'user' }),
+    })
+    expect(sent.status).toBe(200)
+    await eventually(async () => {
+      const res = await fetch(`${agent}/messages`, { headers })
+      const { messages } = (await res.json()) as { messages: { content: string }[] }
+      return messages.some((m) => m.content.includes('Echo: hello from the pod')) ? true : undefined
+    })
+  })
+
+  it('starts a new pod of the same name while the one deleted with grace 0 is still killed', async () => {
+    const { pod: old } = await startAgent('again')
+    await cluster.core.deleteNamespacedPod({ name: 'again', namespace, gracePeriodSeconds: 0 })
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: agentPod('again', 'secret-of-again'),
+    })
+    const fresh = await eventually(async () => {
+      const current = await cluster.core.readNamespacedPod({ name: 'again', namespace })
+      return isReady(current) ? current : undefined
+    })
+    expect(fresh.metadata?.uid).not.toBe(old.metadata?.uid)
+    expect(await portAnswers(old.status?.podIP as string, AGENT_PORT)).toBe(false)
+    // The old container's end is not written into the new pod's status.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const later = await cluster.core.readNamespacedPod({ name: 'again', namespace })
+    expect(containerState(later)?.running).toBeDefined()
+    expect(isReady(later)).toBe(true)
   })
 
   it("serves the process's output as the pod log, with tailLines", async () => {
