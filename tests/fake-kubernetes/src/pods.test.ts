@@ -216,6 +216,62 @@ describe('a pod runs as a local process', () => {
     expect(await cluster.core.readNamespacedPodLog({ name: 'crash', namespace })).toBe('bye\n')
   })
 
+  it("builds the container's environment from env, secretKeyRef, envFrom and fieldRef", async () => {
+    await cluster.core.createNamespacedSecret({
+      namespace,
+      body: {
+        metadata: { name: 'creds' },
+        data: { FROM_DATA: Buffer.from('data-value').toString('base64') },
+        stringData: { TOKEN: 'token-value' },
+      },
+    })
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'env' },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [
+            {
+              name: 'main',
+              image: 'busybox',
+              command: ['sh', '-c'],
+              args: [
+                'echo "$PLAIN $SECRET $S_FROM_DATA $S_TOKEN $POD_NAME $AGENTAPI_PROXY_AGENT_HOST"',
+              ],
+              envFrom: [{ prefix: 'S_', secretRef: { name: 'creds' } }],
+              env: [
+                { name: 'PLAIN', value: 'plain' },
+                { name: 'SECRET', valueFrom: { secretKeyRef: { name: 'creds', key: 'TOKEN' } } },
+                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              ],
+            },
+          ],
+        },
+      },
+    })
+    const pod = await eventually(async () => {
+      const current = await cluster.core.readNamespacedPod({ name: 'env', namespace })
+      return current.status?.phase === 'Succeeded' ? current : undefined
+    })
+    expect(containerState(pod)?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' })
+    expect(await cluster.core.readNamespacedPodLog({ name: 'env', namespace })).toBe(
+      `plain token-value data-value token-value env ${pod.status?.podIP}\n`,
+    )
+  })
+
+  it('does not start a container whose Secret is missing: CreateContainerConfigError', async () => {
+    await cluster.core.createNamespacedPod({ namespace, body: agentPod('orphan', 'x') })
+    const pod = await eventually(async () => {
+      const current = await cluster.core.readNamespacedPod({ name: 'orphan', namespace })
+      return containerState(current)?.waiting?.reason === 'CreateContainerConfigError'
+        ? current
+        : undefined
+    })
+    expect(containerState(pod)?.waiting?.message).toBe('secret "orphan-secret" not found')
+    expect(pod.status?.phase).toBe('Pending')
+  })
+
   it('never starts an image that does not exist: ErrImagePull, then ImagePullBackOff', async () => {
     await cluster.core.createNamespacedSecret({
       namespace,
