@@ -113,7 +113,7 @@ async function handle(
 
   // /api/v1/{resource}: every namespace at once, list and watch only.
   if (rest.length === 1 && isResource(rest[0] as string) && method === 'GET') {
-    return listOrWatch(cluster, rest[0] as Resource, undefined, query, watches, req, res)
+    return listOrWatch(cluster, rest[0] as Resource, undefined, query, watches, res)
   }
   if (rest[0] !== 'namespaces' || rest.length < 3) throw noRoute()
   const namespace = rest[1] as string
@@ -123,7 +123,7 @@ async function handle(
 
   if (rest.length === 3) {
     if (method === 'GET') {
-      return listOrWatch(cluster, resource, namespace, query, watches, req, res)
+      return listOrWatch(cluster, resource, namespace, query, watches, res)
     }
     if (method === 'POST') {
       return send(res, 201, cluster.create(resource, namespace, await readJson(req)))
@@ -170,7 +170,6 @@ function listOrWatch(
   namespace: string | undefined,
   query: URLSearchParams,
   watches: Set<ServerResponse>,
-  req: IncomingMessage,
   res: ServerResponse,
 ): void {
   const labels = parseLabelSelector(query.get('labelSelector'))
@@ -188,7 +187,6 @@ function listOrWatch(
         resourceVersion: query.get('resourceVersion'),
         timeoutSeconds: timeout === null ? null : Number(timeout),
       },
-      req,
       res,
       watches,
     )

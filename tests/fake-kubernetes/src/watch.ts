@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import type { KubeObject, Resource } from './objects.ts'
 import { badRequest, expired } from './status.ts'
 import type { Store, StoredEvent } from './store.ts'
@@ -23,7 +23,6 @@ export interface WatchRequest {
 export function serveWatch(
   store: Store,
   request: WatchRequest,
-  req: IncomingMessage,
   res: ServerResponse,
   open: Set<ServerResponse>,
 ): void {
@@ -62,8 +61,8 @@ export function serveWatch(
     open.delete(res)
     clearTimeout(timer)
   }
+  // The response's close, not the request's: a request's 'close' only says its body was read.
   res.once('close', finish)
-  req.once('close', finish)
 }
 
 function parseVersion(value: string | null): number | null {
