@@ -161,4 +161,44 @@ describe('the core v1 REST API', () => {
     expect(service.metadata?.name).toBe('owned')
     expect(cluster.k8s.objects('Service')).toEqual([])
   })
+
+  it('replaces an object with PUT, under optimistic concurrency', async () => {
+    const created = await cluster.core.createNamespacedSecret({
+      namespace: 'default',
+      body: { metadata: { name: 'rotating' }, stringData: { secret: 'one' } },
+    })
+    const replaced = await cluster.core.replaceNamespacedSecret({
+      name: 'rotating',
+      namespace: 'default',
+      body: {
+        metadata: { name: 'rotating', resourceVersion: created.metadata?.resourceVersion },
+        stringData: { secret: 'two' },
+      },
+    })
+    expect(replaced.metadata?.uid).toBe(created.metadata?.uid)
+    expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(created.metadata?.resourceVersion),
+    )
+    expect(replaced.data).toEqual({ secret: Buffer.from('two').toString('base64') })
+
+    const stale = await failure(
+      cluster.core.replaceNamespacedSecret({
+        name: 'rotating',
+        namespace: 'default',
+        body: {
+          metadata: { name: 'rotating', resourceVersion: created.metadata?.resourceVersion },
+        },
+      }),
+    )
+    expect(stale.code).toBe(409)
+    expect(stale.status.reason).toBe('Conflict')
+    const missing = await failure(
+      cluster.core.replaceNamespacedSecret({
+        name: 'ghost',
+        namespace: 'default',
+        body: { metadata: { name: 'ghost' } },
+      }),
+    )
+    expect(missing.code).toBe(404)
+  })
 })

@@ -4,7 +4,7 @@ import { type KubeObject, RESOURCES, type Resource, timestamp } from './objects.
 import { PodRunner } from './pod-runner.ts'
 import type { PodSpec } from './pod-spec.ts'
 import { pendingStatus } from './pod-status.ts'
-import { alreadyExists, badRequest, notFound } from './status.ts'
+import { ApiError, alreadyExists, badRequest, notFound } from './status.ts'
 import { Store } from './store.ts'
 
 /**
@@ -68,6 +68,75 @@ export class Cluster {
       this.bindServices(namespace)
     }
     return stored
+  }
+
+  /**
+   * PUT: the object as sent, keeping what the server owns (uid, creation time, status). A
+   * resourceVersion in the body must be the current one (409 Conflict otherwise), as optimistic
+   * concurrency demands; a pod takes only new labels, annotations and ownerReferences, the
+   * fields of a running pod that may change.
+   */
+  replace(resource: Resource, namespace: string, name: string, body: unknown): KubeObject {
+    const current = this.get(resource, namespace, name)
+    const given = (typeof body === 'object' && body !== null ? body : {}) as Partial<KubeObject>
+    const metadata = (given.metadata ?? {}) as Partial<KubeObject['metadata']>
+    if (metadata.name !== name) {
+      throw badRequest(
+        `the name of the object (${metadata.name ?? ''}) does not match the name on the URL (${name})`,
+      )
+    }
+    if (metadata.resourceVersion && metadata.resourceVersion !== current.metadata.resourceVersion) {
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name, kind: resource },
+      )
+    }
+    const kept = {
+      name,
+      namespace,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      resourceVersion: current.metadata.resourceVersion,
+      ...(current.metadata.deletionTimestamp
+        ? {
+            deletionTimestamp: current.metadata.deletionTimestamp,
+            deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds,
+          }
+        : {}),
+    }
+    let next: KubeObject
+    if (resource === 'pods') {
+      next = structuredClone(current)
+      const { labels, annotations, ownerReferences } = metadata
+      next.metadata = {
+        ...kept,
+        ...(labels ? { labels } : {}),
+        ...(annotations ? { annotations } : {}),
+        ...(ownerReferences ? { ownerReferences } : {}),
+      }
+    } else {
+      next = {
+        ...structuredClone(given),
+        apiVersion: 'v1',
+        kind: current.kind,
+        metadata: { ...structuredClone(metadata), ...kept },
+      } as KubeObject
+      applyDefaults(next)
+      if (current.status && resource !== 'services') next.status = current.status
+      if (resource === 'services') {
+        const spec = (next.spec ?? {}) as Record<string, unknown>
+        const before = (current.spec ?? {}) as Record<string, unknown>
+        spec.clusterIP ??= before.clusterIP
+        spec.clusterIPs ??= before.clusterIPs
+        next.spec = spec
+      }
+    }
+    return this.store.update(resource, namespace, name, (stored) => {
+      for (const field of Object.keys(stored)) delete stored[field]
+      Object.assign(stored, next)
+    }) as KubeObject
   }
 
   get(resource: Resource, namespace: string, name: string): KubeObject {

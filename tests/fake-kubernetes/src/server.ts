@@ -133,6 +133,9 @@ async function handle(
   if (name === undefined) throw noRoute()
   if (rest.length === 4) {
     if (method === 'GET') return send(res, 200, cluster.get(resource, namespace, name))
+    if (method === 'PUT') {
+      return send(res, 200, cluster.replace(resource, namespace, name, await readJson(req)))
+    }
     if (method === 'DELETE') {
       const body = (await readJson(req)) as { gracePeriodSeconds?: number } | undefined
       const grace = query.has('gracePeriodSeconds')
