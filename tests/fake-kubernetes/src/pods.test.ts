@@ -195,6 +195,35 @@ describe('a pod runs as a local process', () => {
     expect(took).toBeLessThan(8_000)
   })
 
+  it('close() kills a container still within its grace period, and waits for it', async () => {
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'lingering' },
+        spec: {
+          containers: [
+            {
+              name: 'main',
+              image: 'busybox',
+              command: ['sh', '-c', 'trap "" TERM; echo $$; sleep 60'],
+            },
+          ],
+        },
+      },
+    })
+    const pid = await eventually(async () => {
+      const log = await cluster.core
+        .readNamespacedPodLog({ name: 'lingering', namespace })
+        .catch(() => '')
+      return /^\d+\n/.test(log) ? Number(log.trim()) : undefined
+    })
+    await cluster.core.deleteNamespacedPod({ name: 'lingering', namespace, gracePeriodSeconds: 60 })
+    const start = Date.now()
+    await cluster.k8s.close()
+    expect(Date.now() - start).toBeLessThan(5_000)
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/)
+  })
+
   it('reports a container that exits by itself as terminated: Failed with its exit code', async () => {
     await cluster.core.createNamespacedPod({
       namespace,

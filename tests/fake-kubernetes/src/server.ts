@@ -66,6 +66,7 @@ export async function startFakeKubernetes(
     server.listen(0, '127.0.0.1', () => resolve())
   })
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  let closing: Promise<void> | undefined
   const resource = (kind: string): Resource => {
     const found = isResource(kind) ? kind : resourceOfKind(kind)
     if (!found) throw new Error(`the fake serves no kind ${kind}`)
@@ -75,12 +76,15 @@ export async function startFakeKubernetes(
     url,
     token,
     kubeconfig: () => kubeconfig(url, token),
-    async close() {
-      for (const watch of watches) watch.destroy()
-      await cluster.runner.stopAll()
-      await cluster.allPending()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+    close() {
+      closing ??= (async () => {
+        for (const watch of watches) watch.destroy()
+        await cluster.runner.stopAll()
+        await cluster.allPending()
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+      })()
+      return closing
     },
     breakWatches() {
       for (const watch of watches) watch.destroy()

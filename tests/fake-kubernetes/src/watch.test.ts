@@ -98,6 +98,39 @@ describe('watch', () => {
   })
 })
 
+describe('a watch on pods', () => {
+  it('sees each status change as a MODIFIED event with a higher resourceVersion', async () => {
+    const seen = await watch(`/api/v1/namespaces/${namespace}/pods`)
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'short' },
+        spec: {
+          restartPolicy: 'Never',
+          containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'sleep 0.5'] }],
+        },
+      },
+    })
+    await eventually(async () =>
+      seen.events.some((e) => (e.object as V1Pod).status?.phase === 'Succeeded') ? true : undefined,
+    )
+    const steps = seen.events.map(({ type, object }) => {
+      const pod = object as V1Pod
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status ?? '-'
+      return `${type} ${pod.status?.phase} ready=${ready}`
+    })
+    expect(steps).toEqual([
+      'ADDED Pending ready=-',
+      'MODIFIED Running ready=-',
+      'MODIFIED Running ready=True',
+      'MODIFIED Succeeded ready=False',
+    ])
+    const versions = seen.events.map(({ object }) => Number(object.metadata?.resourceVersion))
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions)
+    expect(new Set(versions).size).toBe(versions.length)
+  })
+})
+
 describe('an informer', () => {
   it('sees a watch broken mid-stream as an error, and resumes without listing again on start()', async () => {
     let lists = 0
