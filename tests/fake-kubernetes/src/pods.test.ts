@@ -224,6 +224,23 @@ describe('a pod runs as a local process', () => {
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/)
   })
 
+  it('reports a command that cannot be started as terminated: StartError, 128', async () => {
+    await cluster.core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'typo' },
+        spec: {
+          containers: [{ name: 'main', image: 'busybox', command: ['no-such-program-here'] }],
+        },
+      },
+    })
+    const pod = await eventually(async () => {
+      const current = await cluster.core.readNamespacedPod({ name: 'typo', namespace })
+      return current.status?.phase === 'Failed' ? current : undefined
+    })
+    expect(containerState(pod)?.terminated).toMatchObject({ exitCode: 128, reason: 'StartError' })
+  })
+
   it('reports a container that exits by itself as terminated: Failed with its exit code', async () => {
     await cluster.core.createNamespacedPod({
       namespace,

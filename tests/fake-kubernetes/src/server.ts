@@ -143,7 +143,7 @@ async function handle(
     if (method === 'DELETE') {
       const body = (await readJson(req)) as { gracePeriodSeconds?: number } | undefined
       const grace = query.has('gracePeriodSeconds')
-        ? Number(query.get('gracePeriodSeconds'))
+        ? whole(query.get('gracePeriodSeconds'), 'gracePeriodSeconds')
         : (body?.gracePeriodSeconds ?? null)
       const deleted = cluster.delete(resource, namespace, name, grace)
       // Secrets, like most kinds, answer a Status; pods, services and claims the object.
@@ -163,7 +163,11 @@ async function handle(
   if (rest.length === 5 && resource === 'pods' && rest[4] === 'log' && method === 'GET') {
     cluster.get('pods', namespace, name)
     const tail = query.get('tailLines')
-    const text = cluster.runner.log(namespace, name, tail === null ? null : Number(tail))
+    const text = cluster.runner.log(
+      namespace,
+      name,
+      tail === null ? null : whole(tail, 'tailLines'),
+    )
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) })
     res.end(text)
     return
@@ -192,7 +196,7 @@ function listOrWatch(
         namespace,
         matches,
         resourceVersion: query.get('resourceVersion'),
-        timeoutSeconds: timeout === null ? null : Number(timeout),
+        timeoutSeconds: timeout === null ? null : whole(timeout, 'timeoutSeconds'),
       },
       res,
       watches,
@@ -226,6 +230,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw badRequest('the body of the request was in an unknown format')
   }
+}
+
+function whole(value: string | null, name: string): number {
+  const number = Number(value)
+  if (value === '' || !Number.isSafeInteger(number) || number < 0) {
+    throw badRequest(`${name}: invalid value ${JSON.stringify(value)}`)
+  }
+  return number
 }
 
 function noRoute(): ApiError {
