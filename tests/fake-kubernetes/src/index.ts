@@ -1,0 +1,5 @@
+export { parseLabelSelector } from './label-selector.ts'
+export type { KubeObject, ObjectMeta, OwnerReference, Resource } from './objects.ts'
+export type { FakeKubernetes, FakeKubernetesOptions } from './server.ts'
+export { startFakeKubernetes } from './server.ts'
+export type { Status } from './status.ts'
