@@ -1,4 +1,5 @@
 import { Pool } from 'undici'
+import { agentapiHost } from '../sessions/agent-host.ts'
 
 /** How long the forwarder waits on an agent, in milliseconds; 0 means no limit. */
 export interface ForwardTimeouts {
@@ -32,10 +33,6 @@ export interface Backend {
   /** Path of the base URL, prepended to every forwarded path ('' for a bare origin). */
   basePath: string
 }
-
-// agentapi's default --allowed-hosts; any other name is presented as
-// localhost, which the default list accepts too.
-const AGENTAPI_HOSTS: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /**
  * One undici `Pool` per agent base URL, created on first use and kept, so connections to an
@@ -85,9 +82,7 @@ export class BackendPools {
       headersTimeout: headersMs,
       bodyTimeout: bodyMs,
     })
-    const port = url.port ? `:${url.port}` : ''
-    const name = AGENTAPI_HOSTS.has(url.hostname) ? url.hostname : 'localhost'
-    const backend = { pool, host: `${name}${port}`, basePath: url.pathname.replace(/\/+$/, '') }
+    const backend = { pool, host: agentapiHost(url), basePath: url.pathname.replace(/\/+$/, '') }
     this.#backends.set(baseUrl, backend)
     return backend
   }

@@ -1,5 +1,7 @@
 import type { AgentStatus } from '@agentapi-proxy/shared'
+import { request } from 'undici'
 import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
+import { agentapiHost } from './agent-host.ts'
 
 /** One server-sent event from agentapi's `/events`. */
 export interface AgentEvent {
@@ -9,8 +11,9 @@ export interface AgentEvent {
 
 /**
  * The few agentapi calls the session service makes itself (readiness, the first message, and
- * following `/events`). It talks to 127.0.0.1, whose Host agentapi's default check accepts,
- * with the session's secret, which the agent demands of every request.
+ * following `/events`), with a Host agentapi's default check accepts wherever the agent is (a
+ * pod, another machine) and the session's secret, which the agent demands of every request.
+ * undici's `request`, not fetch: fetch does not let a caller set Host.
  */
 export class AgentClient {
   readonly #url: string
@@ -18,18 +21,24 @@ export class AgentClient {
 
   constructor(url: string, secret: string | null) {
     this.#url = url
-    this.#headers = secret ? { [AGENT_SECRET_HEADER]: secret } : {}
+    this.#headers = {
+      host: agentapiHost(new URL(url)),
+      ...(secret ? { [AGENT_SECRET_HEADER]: secret } : {}),
+    }
   }
 
   /** `GET /status` → the agent's status, or null while it does not answer. */
   async status(signal?: AbortSignal): Promise<AgentStatus> {
     try {
-      const res = await fetch(`${this.#url}/status`, {
+      const res = await request(`${this.#url}/status`, {
         headers: this.#headers,
-        signal: signal ?? null,
+        ...(signal ? { signal } : {}),
       })
-      if (!res.ok) return null
-      const body = (await res.json()) as { status?: string }
+      if (res.statusCode !== 200) {
+        await res.body.dump()
+        return null
+      }
+      const body = (await res.body.json()) as { status?: string }
       return body.status === 'running' || body.status === 'stable' ? body.status : null
     } catch {
       return null
@@ -38,27 +47,33 @@ export class AgentClient {
 
   /** `POST /message` as the user; throws with agentapi's detail when it refuses. */
   async sendUserMessage(content: string): Promise<void> {
-    const res = await fetch(`${this.#url}/message`, {
+    const res = await request(`${this.#url}/message`, {
       method: 'POST',
-      headers: { ...this.#headers, 'Content-Type': 'application/json' },
+      headers: { ...this.#headers, 'content-type': 'application/json' },
       body: JSON.stringify({ content, type: 'user' }),
     })
-    if (!res.ok) {
-      const problem = (await res.json().catch(() => ({}))) as { detail?: string }
-      throw new Error(`agentapi answered ${res.status}: ${problem.detail ?? res.statusText}`)
+    if (res.statusCode < 200 || res.statusCode > 299) {
+      const problem = (await res.body.json().catch(() => ({}))) as { detail?: string }
+      throw new Error(`agentapi answered ${res.statusCode}: ${problem.detail ?? 'no detail'}`)
     }
+    await res.body.dump()
   }
 
   /** Follows `/events` until the stream ends or `signal` aborts; yields each event. */
   async *events(signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    const res = await fetch(`${this.#url}/events`, {
-      headers: { ...this.#headers, Accept: 'text/event-stream' },
+    const res = await request(`${this.#url}/events`, {
+      headers: { ...this.#headers, accept: 'text/event-stream' },
       signal,
+      // A quiet agent sends nothing for minutes (agentapi has no heartbeats).
+      bodyTimeout: 0,
     })
-    if (!res.ok || !res.body) throw new Error(`agentapi /events answered ${res.status}`)
+    if (res.statusCode !== 200) {
+      await res.body.dump()
+      throw new Error(`agentapi /events answered ${res.statusCode}`)
+    }
     const decoder = new TextDecoder()
     let buffer = ''
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(chunk, { stream: true })
       let end = buffer.indexOf('\n\n')
       while (end !== -1) {
