@@ -46,14 +46,19 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
     const result = await waitReady(handle, input.spec, exited, deadline, signal)
     if (result === 'ready') return { kind: 'ready', exited }
     if (result === 'aborted' || result === 'timeout') {
-      await input.provisioner.stop(handle, result === 'aborted' ? input.stopGraceMs : 0)
+      const stopped = await input.provisioner.stop(
+        handle,
+        result === 'aborted' ? input.stopGraceMs : 0,
+      )
       if (result === 'aborted') return { kind: 'aborted' }
       const { lines } = await input.provisioner.logs(handle, 20)
       const within = formatDuration(input.startupTimeoutMs)
+      // The engine may know why (a pod not scheduled, an image still pulling).
+      const why = stopped.reason ? ` (${stopped.reason})` : ''
       return {
         kind: 'failed',
         exitCode: null,
-        error: `The agent was not ready within ${within}`,
+        error: `The agent was not ready within ${within}${why}`,
         logTail: lines,
       }
     }

@@ -115,6 +115,21 @@ describe('podState', () => {
       ),
     ).toMatchObject({ kind: 'ended', exit: { reason: 'ImagePullBackOff' } })
     expect(podState(pod({ phase: 'Pending' }))).toEqual({ kind: 'pending' })
+    const unschedulable = {
+      phase: 'Pending',
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: '0/3 nodes are available: 3 Insufficient memory.',
+        },
+      ],
+    }
+    expect(podState(pod(unschedulable))).toEqual({
+      kind: 'pending',
+      why: 'Unschedulable: 0/3 nodes are available: 3 Insufficient memory.',
+    })
     expect(
       podState(pod({ phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] })),
     ).toEqual({ kind: 'running', ready: true })

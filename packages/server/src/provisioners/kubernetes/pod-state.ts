@@ -12,7 +12,7 @@ const HOPELESS = new Set([
 
 /** What a Pod's status means for its agent. */
 export type PodState =
-  | { kind: 'pending' }
+  | { kind: 'pending'; why?: string }
   | { kind: 'running'; ready: boolean }
   | { kind: 'ended'; exit: AgentExit }
 
@@ -48,5 +48,15 @@ export function podState(pod: V1Pod): PodState {
     const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
     return { kind: 'running', ready: ready === true }
   }
-  return { kind: 'pending' }
+  // Why it is still pending, for a start that times out: not scheduled, or still pulling.
+  const unscheduled = pod.status?.conditions?.find(
+    (c) => c.type === 'PodScheduled' && c.status === 'False',
+  )
+  if (unscheduled?.reason) {
+    const why = unscheduled.message
+      ? `${unscheduled.reason}: ${unscheduled.message}`
+      : unscheduled.reason
+    return { kind: 'pending', why }
+  }
+  return waiting ? { kind: 'pending', why: waiting } : { kind: 'pending' }
 }

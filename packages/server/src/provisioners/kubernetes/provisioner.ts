@@ -16,6 +16,8 @@ interface PodHandle {
 
 interface Tracked {
   handle: PodHandle
+  /** Why the pod has not started yet, as last seen (a start that times out says it). */
+  pending?: string
   onExit: (exit: AgentExit) => void
   ended: Promise<AgentExit>
   end: (exit: AgentExit) => void
@@ -103,6 +105,14 @@ export class KubernetesProvisioner implements Provisioner {
     await ignore(404, this.#core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds }))
     await ignore(404, this.#core.deleteNamespacedSecret({ name, namespace }))
     if (!tracked) return { code: null, signal: null }
+    const neverRan = tracked.pending
+      ? { code: null, signal: null, reason: tracked.pending }
+      : { code: null, signal: null }
+    if (tracked.pending)
+      return Promise.race([
+        tracked.ended.then(() => neverRan),
+        wait(graceMs + DELETE_SLACK_MS, neverRan),
+      ])
     const timeout = new Promise<AgentExit>((resolve) =>
       setTimeout(() => resolve({ code: null, signal: null }), graceMs + DELETE_SLACK_MS).unref(),
     )
@@ -200,6 +210,7 @@ export class KubernetesProvisioner implements Provisioner {
     const tracked = sessionId ? this.#tracked.get(sessionId) : undefined
     if (!sessionId || !tracked || pod.metadata?.uid !== tracked.handle.uid) return
     const state = podState(pod)
+    if (state.kind === 'pending' && state.why) tracked.pending = state.why
     if (state.kind !== 'ended' && !gone) return
     const exit =
       state.kind === 'ended'
@@ -226,6 +237,10 @@ export class KubernetesProvisioner implements Provisioner {
       this.#logger.warn({ err: error }, 'could not list pods to resync')
     }
   }
+}
+
+function wait<T>(ms: number, value: T): Promise<T> {
+  return new Promise((resolve) => setTimeout(() => resolve(value), ms).unref())
 }
 
 function namespaceOf(kc: KubeConfig): string {
