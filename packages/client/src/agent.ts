@@ -1,5 +1,6 @@
 import type {
   AgentEvent,
+  AgentMessage,
   AgentMessages,
   AgentStatusResponse,
   MessageType,
@@ -8,6 +9,7 @@ import type {
   StatusChange,
   UploadResponse,
 } from '@agentapi-proxy/shared'
+import { type AskOptions, ask } from './ask.ts'
 import { type ConversationState, followConversation } from './conversation.ts'
 import { agentEvents, type EventsOptions } from './events.ts'
 import { segment, type Transport } from './transport.ts'
@@ -90,6 +92,14 @@ export interface AgentApi {
     status: StatusChange['status'],
     options?: WaitForStatusOptions,
   ): Promise<StatusChange>
+  /**
+   * Sends `content` as the user and resolves with the agent's reply to it (once it is stable).
+   *
+   * @example
+   * const reply = await client.ask(id, 'Summarise the README', { timeout: 120_000 })
+   * console.log(reply.content)
+   */
+  ask(sessionId: string, content: string, options?: AskOptions): Promise<AgentMessage>
 }
 
 /**
@@ -115,5 +125,6 @@ export function agentApi(transport: Transport): AgentApi {
     events: (id, options) => agentEvents(transport, id, options),
     conversation: (id, options) => followConversation(transport, id, options),
     waitForStatus: (id, status, options) => waitForStatus(transport, id, status, options),
+    ask: (id, content, options) => ask(transport, segment(id), content, options),
   }
 }

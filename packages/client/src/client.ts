@@ -48,9 +48,10 @@ export type Client = HealthApi & SessionsApi & AuthApi & ApiKeysApi & AgentApi
  *
  * @example
  * const client = createClient({ baseUrl: 'http://localhost:8080', apiKey: process.env.API_KEY })
- * const { session_id } = await client.start({ message: 'Write a haiku about proxies' })
- * await client.waitForStatus(session_id, 'stable', { timeout: 120_000 })
- * console.log((await client.messages(session_id)).messages.at(-1)?.content)
+ * const { session_id } = await client.start()
+ * await client.waitForStatus(session_id, 'stable', { timeout: 60_000 })
+ * const reply = await client.ask(session_id, 'Write a haiku about proxies', { timeout: 120_000 })
+ * console.log(reply.content)
  * await client.deleteSession(session_id)
  */
 export function createClient(options: ClientOptions): Client {
