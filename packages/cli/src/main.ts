@@ -12,6 +12,7 @@ import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
+import { strictArgs } from './argv/strict.ts'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
 import { VERSION } from './version.ts'
@@ -39,6 +40,14 @@ const main = defineCommand({
   },
 })
 
+// `agentapi-proxy openapi | head -1`: the reader left, which is no failure of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok)
+    throw error
+  })
+}
+
 const code = await run(process.argv.slice(2))
 // Pipes are asynchronous on some systems (macOS): let what was written reach them first.
 await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', r))))
@@ -51,7 +60,11 @@ process.exit(code)
 async function run(rawArgs: string[]): Promise<number> {
   const end = rawArgs.indexOf('--')
   const options = end < 0 ? rawArgs : rawArgs.slice(0, end)
-  if (options.includes('--help') || options.includes('-h') || isVersion(rawArgs)) {
+  if (isVersion(rawArgs)) {
+    process.stdout.write(`${VERSION}\n`)
+    return ExitCode.ok
+  }
+  if (options.includes('--help') || options.includes('-h')) {
     await runMain(main, { rawArgs })
     return ExitCode.ok
   }
@@ -60,7 +73,7 @@ async function run(rawArgs: string[]): Promise<number> {
     return ExitCode.usage
   }
   try {
-    await runCommand(main, { rawArgs })
+    await runCommand(main, { rawArgs: strictArgs(main, rawArgs) })
     return ExitCode.ok
   } catch (error) {
     return report(error, rawArgs)
@@ -87,7 +100,7 @@ function report(error: unknown, rawArgs: string[]): number {
 }
 
 function isVersion(rawArgs: string[]): boolean {
-  return rawArgs.length === 1 && (rawArgs[0] === '--version' || rawArgs[0] === '-v')
+  return rawArgs.length === 1 && ['--version', '-v', '-V'].includes(rawArgs[0] as string)
 }
 
 /** The names of the (sub)commands the arguments reach, for a hint. */

@@ -1,7 +1,7 @@
 import { closedPort } from '@agentapi-proxy/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startProxy, type TestProxy } from '../../test/proxy.ts'
-import { runCli } from '../../test/run-cli.ts'
+import { runCli, spawnCli } from '../../test/run-cli.ts'
 
 const COMMANDS = [
   ['server'],
@@ -40,10 +40,12 @@ describe('agentapi-proxy (every command)', () => {
   })
 
   it('exits 2 with a pointer to the help for an unknown command, a missing argument, or no command', async () => {
-    const unknown = await runCli(['frobnicate'])
+    // The word is not repeated: a mistyped line may have put an API key where the verb goes.
+    const unknown = await runCli(['aap_0123456789abcdef'])
     expect(unknown).toMatchObject({
       code: 2,
-      stderr: 'error: Unknown command frobnicate — see agentapi-proxy --help\n',
+      stderr:
+        'error: unknown command for agentapi-proxy — see agentapi-proxy --help for the commands\n',
     })
     const missing = await runCli(['get'])
     expect(missing).toMatchObject({
@@ -51,6 +53,40 @@ describe('agentapi-proxy (every command)', () => {
       stderr: 'error: Missing required positional argument: ID — see agentapi-proxy get --help\n',
     })
     expect((await runCli([])).code).toBe(2)
+  })
+
+  it('refuses an option the command does not have, naming it and never a value', async () => {
+    const typo = await runCli(['list', '--stauts', 'active'])
+    expect(typo).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'error: unknown option --stauts for agentapi-proxy list — see agentapi-proxy list --help\n',
+    })
+    const inline = await runCli(['keys', 'list', '--api-kye=aap_secret_value'])
+    expect(inline.code).toBe(2)
+    expect(inline.stderr).toContain('unknown option --api-kye for agentapi-proxy keys list')
+    expect(inline.stderr).not.toContain('aap_secret_value')
+  })
+
+  it('exits 0 when the reader of its output leaves early (openapi | head -c 1)', async () => {
+    const child = spawnCli(['openapi', '--local'])
+    let stderr = ''
+    child.stderr?.on('data', (chunk) => (stderr += chunk))
+    // Read one chunk, then close the pipe, as head does.
+    await new Promise((resolve) => child.stdout?.once('data', resolve))
+    child.stdout?.destroy()
+    const code = await new Promise((resolve) => child.once('exit', resolve))
+    expect(code).toBe(0)
+    expect(stderr).not.toContain('EPIPE')
+  })
+
+  it('takes the global options before the command too, and -V for the version', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`
+    const before = await runCli(['--url', url, '--json', 'list'])
+    expect(before.code).toBe(5)
+    expect(before.stderr).toContain(`cannot reach ${url}`)
+    expect((await runCli(['-V'])).stdout).toMatch(/^\d+\.\d+\.\d+/)
   })
 
   it('exits 5 with one line that says to start the server when nothing listens at the URL', async () => {
