@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import {
+  execForm,
+  type Instruction,
+  KNOWN_INSTRUCTIONS,
+  parseDockerfile,
+  type Stage,
+  stageArgs,
+  stages,
+} from './dockerfile.ts'
+
+// docker build cannot run on this machine (no engine): these checks catch what a build would
+// reject at parse time, and the pinning rules a build would not enforce at all.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
+const DOCKERFILES = ['proxy', 'agent'] as const
+
+function load(name: (typeof DOCKERFILES)[number]) {
+  const instructions = parseDockerfile(
+    readFileSync(`${ROOT}deploy/docker/${name}.Dockerfile`, 'utf8'),
+  )
+  const parsed = stages(instructions)
+  const final = parsed.stages.at(-1) as Stage
+  const last = (keyword: string): Instruction | undefined =>
+    final.instructions.filter((instruction) => instruction.keyword === keyword).at(-1)
+  return { instructions, ...parsed, final, last, args: stageArgs(final, parsed.globalArgs) }
+}
+
+describe('parseDockerfile', () => {
+  it('joins continuation lines, skipping comments inside them, and upper-cases keywords', () => {
+    const parsed = parseDockerfile(
+      '# syntax=docker/dockerfile:1\nfrom a:1.0.0\nRUN x \\\n# why\n  && y\n',
+    )
+    expect(parsed).toEqual([
+      { keyword: 'FROM', args: 'a:1.0.0', line: 2 },
+      { keyword: 'RUN', args: 'x && y', line: 3 },
+    ])
+  })
+
+  it('substitutes global ARG defaults into FROM, and refuses one without a default', () => {
+    const {
+      stages: [stage],
+    } = stages(parseDockerfile('ARG V=1.2.3\nFROM node:${V}-slim AS build\n'))
+    expect(stage).toMatchObject({ image: 'node:1.2.3-slim', name: 'build' })
+    expect(() => stages(parseDockerfile('ARG V\nFROM node:$V\n'))).toThrow(/ARG V has no default/)
+  })
+})
+
+describe.each(DOCKERFILES)('deploy/docker/%s.Dockerfile', (name) => {
+  const file = load(name)
+
+  it('has only instructions Docker knows', () => {
+    const unknown = file.instructions.filter(({ keyword }) => !KNOWN_INSTRUCTIONS.has(keyword))
+    expect(unknown).toEqual([])
+  })
+
+  it('pins every base image to a full version tag', () => {
+    const stageNames = new Set(file.stages.map((stage) => stage.name).filter(Boolean))
+    for (const stage of file.stages) {
+      if (stageNames.has(stage.image)) continue
+      expect(stage.image, `line ${stage.from.line}`).toMatch(/^[a-z0-9./-]+:\d+\.\d+\.\d+[\w.-]*$/)
+    }
+  })
+
+  it('names no latest tag or version anywhere', () => {
+    const latest = file.instructions.filter(({ args }) => /\blatest\b/i.test(args))
+    expect(latest).toEqual([])
+  })
+
+  it('runs as a user that is not root', () => {
+    const user = file.last('USER')?.args.split(':')[0]
+    expect(user).toBeDefined()
+    expect(['root', '0']).not.toContain(user)
+  })
+})
+
+describe('the proxy image', () => {
+  const proxy = load('proxy')
+
+  it('runs `agentapi-proxy server` as node on port 8080', () => {
+    expect(proxy.last('USER')?.args).toBe('node')
+    expect(proxy.last('EXPOSE')?.args).toBe('8080')
+    expect(execForm(proxy.last('ENTRYPOINT')?.args ?? '')).toEqual(['agentapi-proxy', 'server'])
+  })
+
+  it('builds with the pnpm the repository names, and a frozen lockfile', () => {
+    const root = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8'))
+    expect(`pnpm@${proxy.globalArgs.get('PNPM_VERSION')}`).toBe(root.packageManager)
+    const runs = proxy.instructions
+      .filter(({ keyword }) => keyword === 'RUN')
+      .map(({ args }) => args)
+    expect(runs).toContain('pnpm install --frozen-lockfile')
+  })
+
+  it('packs every published package of the workspace, and installs the tarballs', () => {
+    const published = readdirSync(`${ROOT}packages`)
+      .filter(
+        (dir) => !JSON.parse(readFileSync(`${ROOT}packages/${dir}/package.json`, 'utf8')).private,
+      )
+      .sort()
+    const pack = proxy.instructions.find(({ args }) => args.includes('pnpm pack'))?.args ?? ''
+    const packed = /for name in ([\w ]+);/.exec(pack)?.[1]?.split(' ').sort()
+    expect(packed).toEqual(published)
+    expect(proxy.final.instructions.map(({ args }) => args).join('\n')).toMatch(
+      /npm install --omit=dev .*\/tmp\/tarballs\/\*\.tgz/,
+    )
+  })
+})
+
+describe('the agent image', () => {
+  const agent = load('agent')
+  const runs = agent.final.instructions
+    .filter(({ keyword }) => keyword === 'RUN')
+    .map(({ args }) => args)
+
+  it('runs agentapi as a numeric non-root user in /workspace', () => {
+    expect(agent.last('USER')?.args).toMatch(/^[1-9]\d*:[1-9]\d*$/)
+    expect(agent.last('WORKDIR')?.args).toBe('/workspace')
+    expect(execForm(agent.last('ENTRYPOINT')?.args ?? '')).toEqual(['agentapi'])
+  })
+
+  it('fetches a pinned agentapi release and checks its SHA-256 before installing it', () => {
+    expect(agent.args.get('AGENTAPI_VERSION')).toMatch(/^v\d+\.\d+\.\d+$/)
+    expect(agent.args.has('AGENTAPI_SHA256')).toBe(true)
+    const fetch = runs.find((run) => run.includes('releases/download/${AGENTAPI_VERSION}')) ?? ''
+    expect(fetch).toMatch(/test -n "\$\{AGENTAPI_SHA256\}"/)
+    expect(fetch).toMatch(
+      /echo "\$\{AGENTAPI_SHA256\} {2}\/usr\/local\/bin\/agentapi" \| sha256sum --check/,
+    )
+  })
+
+  it('installs an exact version of Claude Code', () => {
+    expect(agent.args.get('CLAUDE_CODE_VERSION')).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(runs.join('\n')).toContain(
+      'npm install --global --no-audit --no-fund @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}',
+    )
+  })
+})
