@@ -41,7 +41,6 @@ describe('parseDockerfile', () => {
   it('substitutes global ARG defaults into FROM, and refuses one without a default', () => {
     const {
       stages: [stage],
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile ARG syntax, not JS
     } = stages(parseDockerfile('ARG V=1.2.3\nFROM node:${V}-slim AS build\n'))
     expect(stage).toMatchObject({ image: 'node:1.2.3-slim', name: 'build' })
     expect(() => stages(parseDockerfile('ARG V\nFROM node:$V\n'))).toThrow(/ARG V has no default/)
@@ -124,7 +123,6 @@ describe('the agent image', () => {
   it('fetches a pinned agentapi release and checks its SHA-256 before installing it', () => {
     expect(agent.args.get('AGENTAPI_VERSION')).toMatch(/^v\d+\.\d+\.\d+$/)
     expect(agent.args.has('AGENTAPI_SHA256')).toBe(true)
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile ARG syntax, not JS
     const fetch = runs.find((run) => run.includes('releases/download/${AGENTAPI_VERSION}')) ?? ''
     expect(fetch).toMatch(/test -n "\$\{AGENTAPI_SHA256\}"/)
     expect(fetch).toMatch(
@@ -135,7 +133,6 @@ describe('the agent image', () => {
   it('installs an exact version of Claude Code', () => {
     expect(agent.args.get('CLAUDE_CODE_VERSION')).toMatch(/^\d+\.\d+\.\d+$/)
     expect(runs.join('\n')).toContain(
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile ARG syntax, not JS
       'npm install --global --no-audit --no-fund @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}',
     )
   })
