@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -75,6 +75,7 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
   it('renders exactly the expected objects, each valid against the official schema', () => {
     expect(manifests.map(({ apiVersion, kind }) => `${apiVersion}/${kind}`).sort()).toEqual([
       'apps/v1/Deployment',
+      'policy/v1/PodDisruptionBudget',
       'rbac.authorization.k8s.io/v1/Role',
       'rbac.authorization.k8s.io/v1/RoleBinding',
       'v1/ConfigMap',
@@ -193,6 +194,37 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
     const { spec } = deployment()
     expect(spec.template.metadata.labels).toMatchObject(service.spec.selector)
     expect(spec.template.metadata.labels).toMatchObject(spec.selector.matchLabels)
+  })
+
+  it('keeps one replica up through a drain, and spreads replicas over nodes', () => {
+    const budget = only('PodDisruptionBudget') as Manifest & {
+      spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } }
+    }
+    const { spec } = deployment()
+    expect(budget.spec.minAvailable).toBe(1)
+    expect(budget.spec.selector.matchLabels).toEqual(spec.selector.matchLabels)
+    const spread = (spec.template.spec as { topologySpreadConstraints?: unknown[] })
+      .topologySpreadConstraints
+    expect(spread).toMatchObject([
+      {
+        topologyKey: 'kubernetes.io/hostname',
+        labelSelector: { matchLabels: spec.selector.matchLabels },
+      },
+    ])
+  })
+
+  it('names the Secret and its keys as deploy/README.md tells the operator to create them', () => {
+    const readme = readFileSync(join(ROOT, 'deploy/README.md'), 'utf8')
+    const command = /kubectl create secret generic (\S+)(?:[^\n\\]|\\\n)*/.exec(readme)
+    expect(command?.[1]).toBe('agentapi-proxy')
+    const documented = [...(command?.[0] ?? '').matchAll(/--from-literal=([\w-]+)=/g)].map(
+      ([, key]) => key,
+    )
+    const referenced = (proxy().env ?? [])
+      .map(({ valueFrom }) => valueFrom?.secretKeyRef)
+      .filter((ref) => ref !== undefined)
+    expect(new Set(referenced.map(({ name }) => name))).toEqual(new Set([command?.[1]]))
+    expect(referenced.map(({ key }) => key).sort()).toEqual(documented.sort())
   })
 
   it('configures PostgreSQL, a 15 s lease and the pod name as replica id, in YAML', () => {
