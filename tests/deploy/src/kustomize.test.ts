@@ -59,6 +59,16 @@ describe('kubectl', () => {
   })
 })
 
+describe.skipIf(!KUBECTL)('deploy/kustomize/base, rendered', () => {
+  it('sets no namespace, so that an overlay chooses it', () => {
+    const { manifests } = kustomize(join(ROOT, 'deploy/kustomize/base'))
+    expect(manifests.length).toBeGreaterThan(0)
+    const namespaced = manifests.filter(({ metadata }) => metadata.namespace !== undefined)
+    expect(namespaced.map(({ kind }) => kind)).toEqual([])
+    for (const manifest of manifests) assertValidManifest(manifest)
+  })
+})
+
 describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
   const { text, manifests } = KUBECTL ? kustomize(OVERLAY) : { text: '', manifests: [] }
   const only = (kind: string): Manifest => {
