@@ -11,18 +11,25 @@ FROM node:${NODE_VERSION}-slim
 ARG AGENTAPI_VERSION=v0.10.0
 ARG AGENTAPI_SHA256=
 ARG CLAUDE_CODE_VERSION=2.1.332
-# Set by BuildKit from --platform: amd64 or arm64, as agentapi names its release assets.
-ARG TARGETARCH=amd64
+# Set by BuildKit from --platform (amd64, arm64: as agentapi names its release assets). No
+# default: a default here would win over the platform's value.
+ARG TARGETARCH
 # git: sessions clone their repository into the workspace; curl only fetches agentapi below.
 RUN apt-get update \
  && apt-get install --yes --no-install-recommends ca-certificates curl git \
  && rm -rf /var/lib/apt/lists/*
 # An unset checksum fails the build: an unverified binary is never baked into the image.
-RUN test -n "${AGENTAPI_SHA256}" || { echo "pass --build-arg AGENTAPI_SHA256=<sha256 of agentapi-linux-${TARGETARCH} ${AGENTAPI_VERSION}>" >&2; exit 1; } \
- && curl --fail --silent --show-error --location --output /usr/local/bin/agentapi \
-      "https://github.com/coder/agentapi/releases/download/${AGENTAPI_VERSION}/agentapi-linux-${TARGETARCH}" \
- && echo "${AGENTAPI_SHA256}  /usr/local/bin/agentapi" | sha256sum --check --strict - \
- && chmod 0755 /usr/local/bin/agentapi
+RUN set -eu; \
+    if [ -z "${TARGETARCH:-}" ]; then \
+      echo "build with BuildKit (docker buildx build), which sets TARGETARCH" >&2; exit 1; \
+    fi; \
+    if [ -z "${AGENTAPI_SHA256:-}" ]; then \
+      echo "pass --build-arg AGENTAPI_SHA256=<sha256 of agentapi-linux-${TARGETARCH} ${AGENTAPI_VERSION}>" >&2; exit 1; \
+    fi; \
+    curl --fail --silent --show-error --location --output /usr/local/bin/agentapi \
+      "https://github.com/coder/agentapi/releases/download/${AGENTAPI_VERSION}/agentapi-linux-${TARGETARCH}"; \
+    echo "${AGENTAPI_SHA256}  /usr/local/bin/agentapi" | sha256sum --check --strict -; \
+    chmod 0755 /usr/local/bin/agentapi
 RUN npm install --global --no-audit --no-fund @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} \
  && rm -rf /root/.npm
 RUN useradd --create-home --uid 10001 --user-group agent \

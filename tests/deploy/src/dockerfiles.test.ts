@@ -1,4 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import {
@@ -124,10 +137,50 @@ describe('the agent image', () => {
     expect(agent.args.get('AGENTAPI_VERSION')).toMatch(/^v\d+\.\d+\.\d+$/)
     expect(agent.args.has('AGENTAPI_SHA256')).toBe(true)
     const fetch = runs.find((run) => run.includes('releases/download/${AGENTAPI_VERSION}')) ?? ''
-    expect(fetch).toMatch(/test -n "\$\{AGENTAPI_SHA256\}"/)
+    expect(fetch).toMatch(/^set -eu;/)
+    expect(fetch).toMatch(/if \[ -z "\$\{AGENTAPI_SHA256:-\}" \]; then .* exit 1; fi;/)
     expect(fetch).toMatch(
       /echo "\$\{AGENTAPI_SHA256\} {2}\/usr\/local\/bin\/agentapi" \| sha256sum --check/,
     )
+  })
+
+  // The download step itself, run by sh as Docker runs it (ARGs in the environment), with a
+  // fake curl standing in for the network and the binary's path moved into a temp dir.
+  it('refuses a binary whose SHA-256 differs, and a build without the checksum', () => {
+    const fetch = runs.find((run) => run.includes('releases/download/${AGENTAPI_VERSION}')) ?? ''
+    const dir = mkdtempSync(join(tmpdir(), 'aap-agent-fetch-'))
+    try {
+      mkdirSync(join(dir, 'bin'))
+      const curl = join(dir, 'bin/curl')
+      // Writes the URL it was asked for to --output, as the release asset's content.
+      writeFileSync(
+        curl,
+        '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --output) out=$2; shift;; http*) url=$1;; esac; shift; done\nprintf %s "$url" > "$out"\n',
+      )
+      chmodSync(curl, 0o755)
+      const target = join(dir, 'agentapi')
+      const url = `https://github.com/coder/agentapi/releases/download/${agent.args.get('AGENTAPI_VERSION')}/agentapi-linux-amd64`
+      const good = createHash('sha256').update(url).digest('hex')
+      const run = (sha: string) =>
+        spawnSync('/bin/sh', ['-c', fetch.replaceAll('/usr/local/bin/agentapi', target)], {
+          encoding: 'utf8',
+          env: {
+            PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
+            TARGETARCH: 'amd64',
+            AGENTAPI_VERSION: agent.args.get('AGENTAPI_VERSION'),
+            AGENTAPI_SHA256: sha,
+          },
+        })
+      expect(run('').stderr).toContain('pass --build-arg AGENTAPI_SHA256=')
+      expect(run('').status).not.toBe(0)
+      expect(run('0'.repeat(64)).status).not.toBe(0)
+      const ok = run(good)
+      expect(ok.status, ok.stderr).toBe(0)
+      expect(readFileSync(target, 'utf8')).toBe(url)
+      expect(statSync(target).mode & 0o777).toBe(0o755)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('installs an exact version of Claude Code', () => {
