@@ -165,7 +165,11 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
     expect(literal).toEqual([])
     // A connection URL with credentials, a private key, or a config key that holds a secret.
     expect(text).not.toMatch(/postgres(ql)?:\/\/[^\s$]/)
-    expect(text).not.toMatch(/PRIVATE KEY|encryption_key|client_secret|api_keys/)
+    expect(text).not.toMatch(/PRIVATE KEY|encryption_key|client_secret/)
+    const config = parseYaml(
+      (only('ConfigMap') as Manifest & { data: Record<string, string> }).data['config.yaml'] ?? '',
+    )
+    for (const { key } of config.auth.static.api_keys) expect(key).toMatch(/^\$\{\w+\}$/)
   })
 
   it('grants a namespaced Role with exactly the provisioner rules, bound to the proxy only', () => {
@@ -241,6 +245,7 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
     const configMap = only('ConfigMap') as Manifest & { data: Record<string, string> }
     const config = parseYaml(configMap.data['config.yaml'] ?? '')
     expect(config).toMatchObject({
+      auth: { enabled: true, static: { enabled: true } },
       host: '0.0.0.0',
       port: 8080,
       persistence: { backend: 'postgres', url: '${POSTGRES_URL}' },
@@ -264,6 +269,7 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
         POD_NAMESPACE: 'agentapi',
         POSTGRES_URL: 'postgres://proxy@db:5432/agentapi',
         AGENT_IMAGE: 'registry.example.com/agentapi-proxy-agent:0.1.0',
+        ADMIN_API_KEY: 'a'.repeat(64),
       }
       let issues: { path: string; message: string }[] = []
       try {
