@@ -32,6 +32,8 @@ RUN set -eu; \
     chmod 0755 /usr/local/bin/agentapi
 RUN npm install --global --no-audit --no-fund @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION} \
  && rm -rf /root/.npm
+# The version is the image's: the agent user cannot write the global install anyway.
+ENV DISABLE_AUTOUPDATER=1
 RUN useradd --create-home --uid 10001 --user-group agent \
  && mkdir /workspace \
  && chown agent:agent /workspace

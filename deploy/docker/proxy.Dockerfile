@@ -14,7 +14,7 @@ RUN npm install --global --no-audit --no-fund pnpm@${PNPM_VERSION}
 WORKDIR /src
 COPY . .
 RUN pnpm install --frozen-lockfile
-RUN pnpm exec turbo run build --filter=./packages/* --output-logs=errors-only
+RUN pnpm exec turbo run build '--filter=./packages/*' --output-logs=errors-only
 # The order npm needs them in does not matter here: all four are installed in one command.
 RUN mkdir /tarballs \
  && for name in shared client server cli; do \
