@@ -72,8 +72,9 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     if (!container) throw new Error('the Deployment has no container')
 
     const config = parseDocument(configMap.data['config.yaml'] ?? '')
-    // The server has no kubernetes provisioner yet and refuses keys it does not know; and a
-    // schema of its own per run, so no earlier run's encryption key is found there.
+    // No cluster here: the kubernetes provisioner lists and watches its pods at start-up, so
+    // this proxy runs local agents instead (the loader test checks the section). And a schema
+    // of its own per run, so that no earlier run's encryption key is found there.
     config.delete('provisioner')
     config.setIn(['persistence', 'schema'], schema)
     dir = mkdtempSync(join(tmpdir(), 'aap-deploy-pod-'))
