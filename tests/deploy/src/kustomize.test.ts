@@ -200,7 +200,10 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
     expect(binding.subjects).toEqual([
       { kind: 'ServiceAccount', name: account, namespace: 'agentapi' },
     ])
-    expect(deployment().spec.template.spec.serviceAccountName).toBe(account)
+    expect(deployment().spec.template.spec).toMatchObject({
+      serviceAccountName: account,
+      automountServiceAccountToken: true,
+    })
   })
 
   it('serves port 80 of the Service from the pods port 8080', () => {
