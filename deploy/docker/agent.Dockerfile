@@ -8,7 +8,7 @@
 ARG NODE_VERSION=22.23.3
 
 FROM node:${NODE_VERSION}-slim
-ARG AGENTAPI_VERSION=v0.10.0
+ARG AGENTAPI_VERSION=v0.12.1
 ARG AGENTAPI_SHA256=
 ARG CLAUDE_CODE_VERSION=2.1.332
 # Set by BuildKit from --platform (amd64, arm64: as agentapi names its release assets). No
@@ -37,6 +37,10 @@ ENV DISABLE_AUTOUPDATER=1
 RUN useradd --create-home --uid 10001 --user-group agent \
  && mkdir /workspace \
  && chown agent:agent /workspace
+# The proxy reaches the agent at its Service's cluster IP, which agentapi's Host-header check
+# (default: localhost only) would refuse. The NetworkPolicy in deploy/kustomize/base is what
+# keeps anyone but the proxy out.
+ENV AGENTAPI_ALLOWED_HOSTS="*"
 WORKDIR /workspace
 USER 10001:10001
 EXPOSE 3284

@@ -183,6 +183,11 @@ describe('the agent image', () => {
     }
   })
 
+  it('lets agentapi answer the proxy at its Service address (any Host header)', () => {
+    const envs = agent.final.instructions.filter(({ keyword }) => keyword === 'ENV')
+    expect(envs.map(({ args }) => args)).toContain('AGENTAPI_ALLOWED_HOSTS="*"')
+  })
+
   it('installs an exact version of Claude Code', () => {
     expect(agent.args.get('CLAUDE_CODE_VERSION')).toMatch(/^\d+\.\d+\.\d+$/)
     expect(runs.join('\n')).toContain(

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { removeTempDir, spawnInGroup, stopGroup } from '@agentapi-proxy/server/testing'
+import { type FakeKubernetes, startFakeKubernetes } from '@agentapi-proxy/fake-kubernetes'
+import { eventually, removeTempDir, spawnInGroup, stopGroup } from '@agentapi-proxy/server/testing'
 import pg from 'pg'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
@@ -59,6 +60,7 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
   let child: ChildProcess | undefined
   let url = ''
   let banner = ''
+  let cluster: FakeKubernetes | undefined
 
   beforeAll(async () => {
     const { manifests } = kustomize(join(ROOT, 'deploy/kustomize/overlays/example'))
@@ -72,10 +74,7 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     if (!container) throw new Error('the Deployment has no container')
 
     const config = parseDocument(configMap.data['config.yaml'] ?? '')
-    // No cluster here: the kubernetes provisioner lists and watches its pods at start-up, so
-    // this proxy runs local agents instead (the loader test checks the section). And a schema
-    // of its own per run, so that no earlier run's encryption key is found there.
-    config.delete('provisioner')
+    // A schema of its own per run, so that no earlier run's encryption key is found there.
     config.setIn(['persistence', 'schema'], schema)
     dir = mkdtempSync(join(tmpdir(), 'aap-deploy-pod-'))
     const file = join(dir, 'config.yaml')
@@ -83,6 +82,12 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     // The pod's working directory is an emptyDir volume.
     const workdir = join(dir, 'data')
     mkdirSync(workdir)
+
+    // The cluster: in a pod, client-node finds the API server from the service account; here,
+    // from KUBECONFIG, which names the fake.
+    cluster = await startFakeKubernetes()
+    const kubeconfig = join(dir, 'kubeconfig')
+    writeFileSync(kubeconfig, cluster.kubeconfig())
 
     const secret = {
       'encryption-key': randomBytes(32).toString('base64'),
@@ -93,7 +98,7 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     const args = container.args.map((arg) => (arg.endsWith('/config.yaml') ? file : arg))
     child = spawnInGroup(process.execPath, [CLI, 'server', ...args, '--port', '0'], {
       cwd: workdir,
-      env: { ...process.env, ...podEnv(container.env, secret) },
+      env: { ...process.env, ...podEnv(container.env, secret), KUBECONFIG: kubeconfig },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     url = await new Promise<string>((resolve, reject) => {
@@ -102,12 +107,16 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
         const match = /listening\s+http:\/\/[^:\s]+:(\d+)/.exec(banner)
         if (match?.[1]) resolve(`http://127.0.0.1:${match[1]}`)
       })
+      child?.stdout?.on('data', (chunk: Buffer) => {
+        banner += chunk
+      })
       child?.once('exit', (code) => reject(new Error(`the proxy exited ${code}:\n${banner}`)))
     })
   }, 60_000)
 
   afterAll(async () => {
     if (child) await stopGroup(child, { signal: 'SIGTERM', graceMs: 10_000 })
+    if (cluster) await cluster.close()
     if (dir) await removeTempDir(dir)
     const pool = new pg.Pool({ connectionString: POSTGRES_URL })
     try {
@@ -133,4 +142,32 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     const listed = await fetch(`${url}/search`, { headers: { 'X-API-Key': adminKey } })
     expect(listed.status).toBe(200)
   })
+
+  // Only the objects: the fake runs the echo agent, which (like agentapi) refuses the Service
+  // address as a Host header without the agent image's AGENTAPI_ALLOWED_HOSTS, so the session
+  // never becomes active here.
+  it('starts a session as a pod of the overlay agent image, with its workspace claim, in its namespace', async () => {
+    const headers = { 'X-API-Key': adminKey, 'Content-Type': 'application/json' }
+    const started = await fetch(`${url}/start`, { method: 'POST', headers, body: '{}' })
+    expect(started.status, await started.clone().text()).toBeLessThan(300)
+    const { session_id: id } = (await started.json()) as { session_id: string }
+    const [pod] = await eventually(async () => {
+      const pods = cluster?.objects('Pod') ?? []
+      return pods.length > 0 ? pods : undefined
+    }, 30_000)
+    expect(pod).toMatchObject({
+      metadata: { namespace: 'agentapi' },
+      spec: {
+        containers: [
+          { image: 'registry.example.com/agentapi-proxy-agent:0.1.0', workingDir: '/workspace' },
+        ],
+      },
+    })
+    expect(cluster?.objects('PersistentVolumeClaim')).toMatchObject([
+      { metadata: { namespace: 'agentapi' } },
+    ])
+    const deleted = await fetch(`${url}/sessions/${id}`, { method: 'DELETE', headers })
+    expect(deleted.status).toBeLessThan(300)
+    await eventually(async () => (cluster?.objects('Pod').length === 0 ? true : undefined), 30_000)
+  }, 60_000)
 })
