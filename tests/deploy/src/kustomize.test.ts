@@ -187,7 +187,7 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
       {
         apiGroups: [''],
         resources: ['persistentvolumeclaims', 'pods', 'secrets', 'services'],
-        verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'],
+        verbs: ['create', 'delete', 'get', 'list', 'watch'],
       },
       { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
     ])
