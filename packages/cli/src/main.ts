@@ -1,18 +1,11 @@
 #!/usr/bin/env node
 import { stripVTControlCharacters } from 'node:util'
-import {
-  type CommandDef,
-  type CommandMeta,
-  defineCommand,
-  runCommand,
-  runMain,
-  showUsage,
-} from 'citty'
+import { defineCommand, runCommand, runMain, showUsage } from 'citty'
 import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
-import { strictArgs } from './argv/strict.ts'
+import { commandPath, strictArgs } from './argv/strict.ts'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
 import { VERSION } from './version.ts'
@@ -90,7 +83,7 @@ function report(error: unknown, rawArgs: string[]): number {
   if (error instanceof Error && error.name === 'CLIError') {
     // citty's own: an unknown command, a missing argument, a value not among the choices.
     const message = stripVTControlCharacters(error.message)
-    const path = ['agentapi-proxy', ...commandPath(rawArgs)].join(' ')
+    const path = ['agentapi-proxy', ...commandPath(main, rawArgs)].join(' ')
     process.stderr.write(`error: ${message} — see ${path} --help\n`)
     return ExitCode.usage
   }
@@ -101,22 +94,4 @@ function report(error: unknown, rawArgs: string[]): number {
 
 function isVersion(rawArgs: string[]): boolean {
   return rawArgs.length === 1 && ['--version', '-v', '-V'].includes(rawArgs[0] as string)
-}
-
-/** The names of the (sub)commands the arguments reach, for a hint. */
-function commandPath(rawArgs: string[]): string[] {
-  const path: string[] = []
-  let command: CommandDef = main as CommandDef
-  for (const arg of rawArgs) {
-    if (arg.startsWith('-')) continue
-    const subCommands = (command.subCommands ?? {}) as Record<string, CommandDef>
-    const entry = Object.entries(subCommands).find(
-      ([name, sub]) =>
-        name === arg || [(sub.meta as CommandMeta)?.alias ?? []].flat().includes(arg),
-    )
-    if (!entry) break
-    path.push(entry[0])
-    command = entry[1]
-  }
-  return path
 }

@@ -1,5 +1,6 @@
 import type { AgentMessage } from '@agentapi-proxy/shared'
 import { followConversation } from './conversation.ts'
+import { withDeadline } from './deadline.ts'
 import type { ReconnectOptions } from './events.ts'
 import type { Transport } from './transport.ts'
 
@@ -32,17 +33,12 @@ export async function ask(
   content: string,
   options: AskOptions = {},
 ): Promise<AgentMessage> {
-  const controller = new AbortController()
-  const timer =
-    options.timeout === undefined
-      ? undefined
-      : setTimeout(() => {
-          const message = `Session ${sessionId} did not reply within ${options.timeout} ms`
-          controller.abort(new DOMException(message, 'TimeoutError'))
-        }, options.timeout)
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, controller.signal])
-    : controller.signal
+  const deadline = withDeadline(
+    options.timeout,
+    `Session ${sessionId} did not reply within ${options.timeout} ms`,
+    options.signal,
+  )
+  const { signal } = deadline
   try {
     // Where the conversation stands before: the user message this sends comes after it.
     const before = await transport.json<{ messages: AgentMessage[] }>(
@@ -70,7 +66,6 @@ export async function ask(
     signal.throwIfAborted()
     throw new Error(`The event stream of session ${sessionId} ended before a reply`)
   } finally {
-    clearTimeout(timer)
-    controller.abort()
+    deadline.done()
   }
 }

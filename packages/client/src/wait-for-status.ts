@@ -1,4 +1,5 @@
 import type { StatusChange } from '@agentapi-proxy/shared'
+import { withDeadline } from './deadline.ts'
 import { agentEvents, type ReconnectOptions } from './events.ts'
 import type { Transport } from './transport.ts'
 
@@ -33,17 +34,12 @@ export async function waitForStatus(
   status: StatusChange['status'],
   options: WaitForStatusOptions = {},
 ): Promise<StatusChange> {
-  const controller = new AbortController()
-  const timer =
-    options.timeout === undefined
-      ? undefined
-      : setTimeout(() => {
-          const message = `Session ${sessionId} was not ${status} within ${options.timeout} ms`
-          controller.abort(new DOMException(message, 'TimeoutError'))
-        }, options.timeout)
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, controller.signal])
-    : controller.signal
+  const deadline = withDeadline(
+    options.timeout,
+    `Session ${sessionId} was not ${status} within ${options.timeout} ms`,
+    options.signal,
+  )
+  const { signal } = deadline
   try {
     const events = agentEvents(transport, sessionId, {
       signal,
@@ -55,7 +51,6 @@ export async function waitForStatus(
     signal.throwIfAborted()
     throw new Error(`The event stream of session ${sessionId} ended`)
   } finally {
-    clearTimeout(timer)
-    controller.abort()
+    deadline.done()
   }
 }

@@ -67,6 +67,14 @@ function hoistGlobals(args: string[]): { leading: string[]; verbs: string[] } {
   return { leading, verbs: args.slice(i) }
 }
 
+/** The names of the (sub)commands the arguments reach (options skipped), for a hint. */
+export function commandPath(main: CommandDef, rawArgs: string[]): string[] {
+  return resolve(
+    main,
+    rawArgs.filter((arg) => !arg.startsWith('-')),
+  ).path
+}
+
 function resolve(main: CommandDef, args: string[]): Resolved {
   const path: string[] = []
   let command = main
