@@ -38,7 +38,7 @@ const revoke = defineCommand({
   meta: { name: 'revoke', alias: ['delete', 'rm'], description: 'Revoke an API key at once' },
   args: {
     ...globalOptions,
-    id: { type: 'positional', required: true, description: 'Key id (from keys list)' },
+    id: { type: 'positional', required: true, description: 'Key id or prefix (from keys list)' },
   },
   run: ({ args }) => revokeKeyCommand(args.id, connectionOf(args)),
 })

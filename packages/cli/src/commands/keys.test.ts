@@ -69,6 +69,16 @@ describe('agentapi-proxy with auth on', () => {
     const revoked = await proxy.cli(['keys', 'revoke', key.id], as(ADMIN_KEY))
     expect(revoked).toMatchObject({ code: 0, stdout: `API key ${key.id} revoked\n` })
     expect((await proxy.cli(['list'], as(secret))).code).toBe(4)
+    // By the PREFIX a person reads in keys list, too.
+    const second = await proxy.cli(['keys', 'create', '--name', 'by-prefix'], as(ADMIN_KEY))
+    const again = JSON.parse((await proxy.cli(['keys', 'list', '--json'], as(ADMIN_KEY))).stdout)
+    const other = again.api_keys.find((k: { name: string }) => k.name === 'by-prefix')
+    const byPrefix = await proxy.cli(['keys', 'revoke', other.prefix], as(ADMIN_KEY))
+    expect(byPrefix).toMatchObject({ code: 0, stdout: `API key ${other.id} revoked\n` })
+    expect((await proxy.cli(['list'], as(second.stdout.trim()))).code).toBe(4)
+    const noPrefix = await proxy.cli(['keys', 'revoke', 'aap_nope'], as(ADMIN_KEY))
+    expect(noPrefix).toMatchObject({ code: 3 })
+    expect(noPrefix.stderr).toContain('no API key has the id or prefix aap_nope')
     const unknown = await proxy.cli(['keys', 'revoke', 'key_nope'], as(ADMIN_KEY))
     expect(unknown.code).toBe(3)
     expect(unknown.stderr).toMatch(

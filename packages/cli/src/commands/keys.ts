@@ -1,4 +1,4 @@
-import type { ApiKey, CreateApiKeyRequest } from '@agentapi-proxy/client'
+import type { ApiKey, Client, CreateApiKeyRequest } from '@agentapi-proxy/client'
 import { explainFailure } from '../api-failure.ts'
 import { CliError } from '../cli-error.ts'
 import { type ConnectionOptions, connect } from '../connection.ts'
@@ -86,13 +86,45 @@ export async function listKeysCommand(options: ConnectionOptions): Promise<void>
  * @example
  * await revokeKeyCommand('key_01hx…', {})
  */
-export async function revokeKeyCommand(id: string, options: ConnectionOptions): Promise<void> {
+export async function revokeKeyCommand(ref: string, options: ConnectionOptions): Promise<void> {
   const { client, url } = connect(options)
+  // An id (`key_…`), or the PREFIX column of `keys list`, which is what a person has at hand.
+  const id = ref.startsWith('key_') ? ref : await idOfPrefix(client, url, ref)
   const revoked = await client.revokeApiKey(id).catch((error: unknown) => {
     throw explainFailure(error, { url, subject: { kind: 'API key', id } })
   })
   if (options.json) return printJson(revoked)
   printLine(`API key ${revoked.id} ${revoked.status}`)
+}
+
+async function idOfPrefix(client: Client, url: string, prefix: string): Promise<string> {
+  const matching: ApiKey[] = []
+  let cursor: string | undefined
+  do {
+    const page = await client
+      .listApiKeys({ limit: 100, ...(cursor ? { cursor } : {}) })
+      .catch((error: unknown) => {
+        throw explainFailure(error, { url })
+      })
+    matching.push(...page.api_keys.filter((key) => key.prefix === prefix))
+    cursor = page.next_cursor ?? undefined
+  } while (cursor)
+  const [only, ...others] = matching
+  if (!only) {
+    throw new CliError(
+      `no API key has the id or prefix ${prefix}`,
+      'see agentapi-proxy keys list',
+      ExitCode.notFound,
+    )
+  }
+  if (others.length > 0) {
+    throw new CliError(
+      `${matching.length} API keys have the prefix ${prefix}: ${matching.map((k) => k.id).join(', ')}`,
+      'revoke one by its id',
+      ExitCode.usage,
+    )
+  }
+  return only.id
 }
 
 function keyTable(keys: readonly ApiKey[]): string {
