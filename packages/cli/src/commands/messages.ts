@@ -3,6 +3,7 @@ import { CliError } from '../cli-error.ts'
 import type { ConnectionOptions } from '../connection.ts'
 import { ExitCode } from '../exit-codes.ts'
 import { note, printJson, printLine } from '../output.ts'
+import { Progress } from '../progress.ts'
 import { onSession } from '../session-id.ts'
 import { readStdin } from '../stdin-text.ts'
 import { formatMessage } from '../transcript.ts'
@@ -45,16 +46,29 @@ export async function sendCommand(
   const timeout = (options.timeout ?? 120) * 1000
   await onSession(options, id, async (client, full) => {
     if (!options.raw) await untilStable(client, full, timeout)
-    const sent = await client.sendMessage(full, content, options.raw ? 'raw' : 'user')
-    if (!options.wait) {
+    if (!options.wait || options.raw) {
+      const sent = await client.sendMessage(full, content, options.raw ? 'raw' : 'user')
       if (options.json) printJson(sent)
       return
     }
-    await untilStable(client, full, timeout)
-    const reply = (await client.messages(full)).messages.at(-1)
-    if (options.json) return printJson(reply ?? null)
-    if (reply?.role === 'agent') printLine(reply.content.replace(/\s+$/, ''))
-    else note('The agent did not reply.')
+    // The reply to this message, not the last message once the agent is next stable (which can
+    // come before the agent has taken the message in).
+    const progress = new Progress()
+    progress.start(`Waiting for the reply of session ${full.slice(0, 8)}`)
+    const reply = await client
+      .ask(full, content, { timeout, reconnect: { attempts: 3 } })
+      .catch((error: unknown) => {
+        progress.stop()
+        if (!(error instanceof Error && error.name === 'TimeoutError')) throw error
+        throw new CliError(
+          `session ${full} did not reply within ${timeout / 1000} s`,
+          'wait longer with --timeout, or see agentapi-proxy messages',
+          ExitCode.error,
+        )
+      })
+    progress.stop()
+    if (options.json) return printJson(reply)
+    printLine(reply.content.replace(/\s+$/, ''))
   })
 }
 

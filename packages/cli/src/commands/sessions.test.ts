@@ -136,6 +136,8 @@ describe('agentapi-proxy get, logs and delete', () => {
 
     const deleted = await proxy.cli(['delete', id])
     expect(deleted).toMatchObject({ code: 0, stdout: `Session ${id} terminated\n` })
+    // The wait is shown on stderr (a plain line when it is not a terminal).
+    expect(deleted.stderr).toBe(`Stopping session ${id.slice(0, 8)}…\n`)
 
     // The record stays, stopped; its agent is gone.
     const stopped = await proxy.cli(['get', id])
@@ -143,7 +145,8 @@ describe('agentapi-proxy get, logs and delete', () => {
     const gone = await proxy.cli(['delete', '00000000-0000-4000-8000-000000000000'])
     expect(gone.code).toBe(3)
     expect(gone.stderr).toBe(
-      'error: session 00000000-0000-4000-8000-000000000000 not found ' +
+      'Stopping session 00000000…\n' +
+        'error: session 00000000-0000-4000-8000-000000000000 not found ' +
         '(DELETE /sessions/00000000-0000-4000-8000-000000000000 → 404) — see agentapi-proxy list\n',
     )
     expect((await proxy.cli(['delete', 'abcdef12'])).code).toBe(3)

@@ -1,6 +1,7 @@
 import type { Session } from '@agentapi-proxy/client'
 import type { ConnectionOptions } from '../connection.ts'
 import { printJson, printLine } from '../output.ts'
+import { Progress } from '../progress.ts'
 import { onSession } from '../session-id.ts'
 import { renderColumns } from '../table.ts'
 import { age, localTime } from '../timestamps.ts'
@@ -26,7 +27,12 @@ export async function getCommand(id: string, options: ConnectionOptions): Promis
  * await deleteCommand('1a2b3c4d', {})
  */
 export async function deleteCommand(id: string, options: ConnectionOptions): Promise<void> {
-  const result = await onSession(options, id, (client, full) => client.deleteSession(full))
+  // Its agent may take the whole stop grace (5 s by default) to exit.
+  const progress = new Progress()
+  const result = await onSession(options, id, (client, full) => {
+    progress.start(`Stopping session ${full.slice(0, 8)}`)
+    return client.deleteSession(full)
+  }).finally(() => progress.stop())
   if (options.json) return printJson(result)
   printLine(`Session ${result.session_id} ${result.status}`)
 }
