@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { stripVTControlCharacters } from 'node:util'
-import { defineCommand, runCommand, runMain, showUsage } from 'citty'
+import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
@@ -53,16 +53,21 @@ process.exit(code)
 async function run(rawArgs: string[]): Promise<number> {
   const end = rawArgs.indexOf('--')
   const options = end < 0 ? rawArgs : rawArgs.slice(0, end)
+  // `help list` is `list --help`, as git and npm have it.
+  if (rawArgs[0] === 'help') {
+    await printHelp(rawArgs.slice(1), process.stdout)
+    return ExitCode.ok
+  }
   if (isVersion(rawArgs)) {
     process.stdout.write(`${VERSION}\n`)
     return ExitCode.ok
   }
   if (options.includes('--help') || options.includes('-h')) {
-    await runMain(main, { rawArgs })
+    await printHelp(options, process.stdout)
     return ExitCode.ok
   }
   if (rawArgs.length === 0) {
-    await showUsage(main)
+    await printHelp([], process.stderr)
     return ExitCode.usage
   }
   try {
@@ -71,6 +76,22 @@ async function run(rawArgs: string[]): Promise<number> {
   } catch (error) {
     return report(error, rawArgs)
   }
+}
+
+/**
+ * The help of the command the arguments name. Colours only on a terminal, and never with
+ * NO_COLOR set (no-color.org): escape codes in a pipe or a file are noise.
+ */
+async function printHelp(args: string[], stream: NodeJS.WriteStream): Promise<void> {
+  let command = main as CommandDef
+  let parent: CommandDef | undefined
+  for (const name of commandPath(main, args)) {
+    parent = command
+    command = (command.subCommands as Record<string, CommandDef>)[name] as CommandDef
+  }
+  const text = await renderUsage(command, parent)
+  const colour = stream.isTTY === true && !process.env.NO_COLOR
+  stream.write(`${colour ? text : stripVTControlCharacters(text)}\n`)
 }
 
 function report(error: unknown, rawArgs: string[]): number {

@@ -87,6 +87,10 @@ describe('agentapi-proxy (every command)', () => {
     expect(before.code).toBe(5)
     expect(before.stderr).toContain(`cannot reach ${url}`)
     expect((await runCli(['-V'])).stdout).toMatch(/^\d+\.\d+\.\d+/)
+    const help = await runCli(['help', 'keys', 'revoke'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('USAGE keys revoke [OPTIONS] <ID>') // no colour codes in a pipe
+    expect(help.stdout).toBe((await runCli(['keys', 'revoke', '--help'])).stdout)
   })
 
   it('exits 5 with one line that says to start the server when nothing listens at the URL', async () => {
