@@ -46,12 +46,10 @@ export const StartSessionRequestSchema = z
     }),
     environment: EnvironmentSchema.optional(),
     tags: TagsSchema.optional(),
-    message: z
-      .string()
-      .min(1)
-      .max(100_000)
-      .optional()
-      .meta({ description: 'Sent as the first user message once the agent is stable' }),
+    message: z.string().min(1).max(100_000).optional().meta({
+      description: 'Sent as the first user message once the agent is stable',
+      example: 'Fix the flaky test in ci.yml',
+    }),
     repository: z
       .string()
       .min(1)
@@ -76,7 +74,15 @@ export const StartSessionRequestSchema = z
       .optional()
       .meta({ description: 'Agent type passed to agentapi (`--type`)', example: 'claude' }),
   })
-  .meta({ id: 'StartSessionRequest' })
+  .meta({
+    id: 'StartSessionRequest',
+    // The reference shows this as the body to send: it must be one the server accepts.
+    example: {
+      tags: { team: 'infra' },
+      message: 'Fix the flaky test in ci.yml',
+      repository: 'octo/widgets',
+    },
+  })
 export type StartSessionRequest = z.infer<typeof StartSessionRequestSchema>
 
 /**

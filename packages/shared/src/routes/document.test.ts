@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { StartSessionRequestSchema } from '../sessions.ts'
 import { OPENAPI_DOCUMENT_PATH, serializeOpenApiDocument } from './committed.ts'
 import { buildOpenApiDocument } from './document.ts'
 
@@ -48,5 +49,12 @@ describe('buildOpenApiDocument', () => {
         'docs/openapi.json is stale: the shared schemas changed. Regenerate it with `pnpm openapi` and commit the result.',
       )
     }
+  })
+
+  it("shows an example POST /start body that the server's own schema accepts", () => {
+    const schemas = document.components?.schemas as Record<string, { example?: unknown }>
+    const example = schemas.StartSessionRequest?.example
+    expect(example).toMatchObject({ message: expect.any(String) })
+    expect(StartSessionRequestSchema.safeParse(example).success).toBe(true)
   })
 })
