@@ -14,6 +14,7 @@ import type { Logger } from './logger.ts'
 import { registerAuthRoutes } from './routes/auth.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
+import { registerLandingRoute } from './routes/landing.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import type { SessionService } from './sessions/service.ts'
 import { validationError } from './validation.ts'
@@ -64,7 +65,12 @@ export function createApp(deps: AppDeps) {
   registerHealthRoutes(app, deps.readiness ?? {})
   registerSessionRoutes(app, deps.sessions)
   registerAuthRoutes(app, deps.auth, deps.config)
-  registerDocsRoutes(app, buildOpenApiDocument())
+  const document = buildOpenApiDocument()
+  registerLandingRoute(app, deps.sessions, {
+    version: document.info.version,
+    oauth: deps.config.auth.github.enabled && deps.config.auth.github.oauth !== undefined,
+  })
+  registerDocsRoutes(app, document)
   app.notFound(notFound)
   app.onError(onError(deps.logger))
   return app

@@ -11,6 +11,7 @@ describe('buildOpenApiDocument', () => {
     expect(document.openapi).toBe('3.1.0')
     expect(Object.keys(document.paths ?? {}).sort()).toEqual(
       [
+        '/',
         '/health',
         '/ready',
         '/openapi.json',

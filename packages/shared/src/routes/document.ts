@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { createApiKey, deleteApiKey, listApiKeys } from './api-keys.ts'
 import { authStatus, authTypes } from './auth.ts'
-import { docs, health, openapi, ready } from './health.ts'
+import { docs, health, landing, openapi, ready } from './health.ts'
 import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 import { proxyRoutes } from './proxy.ts'
 import {
@@ -14,6 +14,7 @@ import {
 
 /** Every route of the API, keyed by operation name. */
 export const routes = {
+  landing,
   health,
   ready,
   openapi,

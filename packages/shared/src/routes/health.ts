@@ -30,6 +30,16 @@ export const openapi = createRoute({
   responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document') },
 })
 
+export const landing = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Health'],
+  summary: 'What this server is, with links; your sessions when the request is signed in',
+  responses: {
+    200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } },
+  },
+})
+
 export const docs = createRoute({
   method: 'get',
   path: '/docs',
