@@ -97,6 +97,20 @@ describe('createApp', () => {
     expect(await res.json()).toMatchObject({ code: 'not_found', instance: '/nope' })
   })
 
+  it('answers a known path asked with another method with 405 and Allow', async () => {
+    const { app } = await appWithLogs()
+    const put = await app.request('/start', { method: 'PUT' })
+    expect(put.status).toBe(405)
+    expect(put.headers.get('allow')).toBe('POST')
+    expect(await put.json()).toMatchObject({
+      code: 'method_not_allowed',
+      detail: '/start takes POST, not PUT',
+    })
+    const post = await app.request('/sessions/abc', { method: 'POST' })
+    expect(post.status).toBe(405)
+    expect(post.headers.get('allow')).toBe('GET, DELETE, HEAD')
+  })
+
   it('gives every response a request id, keeping a caller-supplied one', async () => {
     const { app } = await appWithLogs()
     const fresh = await app.request('/health')

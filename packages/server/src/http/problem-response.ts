@@ -1,4 +1,5 @@
 import { PROBLEM_CONTENT_TYPE } from '@agentapi-proxy/shared'
+import { routes } from '@agentapi-proxy/shared/routes'
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -43,6 +44,29 @@ export function onError(logger: Logger): ErrorHandler {
   }
 }
 
-/** 404 for paths no route claims, as problem+json. */
-export const notFound: NotFoundHandler = (c) =>
-  problemResponse(c, new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`))
+// Every documented route's path as a pattern, with the methods it takes: what a 405 says.
+const ROUTE_METHODS = Object.values(routes).map((route) => ({
+  pattern: new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}/?$`),
+  method: route.method.toUpperCase(),
+}))
+
+/**
+ * A path no route claims is a 404; a known path asked with another method is a 405 with the
+ * `Allow` header (RFC 9110), so `PUT /start` says "POST" rather than "no such thing".
+ */
+export const notFound: NotFoundHandler = (c) => {
+  const allowed = ROUTE_METHODS.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method)
+  if (allowed.length === 0) {
+    return problemResponse(
+      c,
+      new AppError('not_found', `No route for ${c.req.method} ${c.req.path}`),
+    )
+  }
+  const allow = [...new Set(allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed)].join(', ')
+  return problemResponse(
+    c,
+    new AppError('method_not_allowed', `${c.req.path} takes ${allow}, not ${c.req.method}`, {
+      headers: { Allow: allow },
+    }),
+  )
+}
