@@ -42,9 +42,17 @@ export function registerAuthRoutes(app: OpenAPIHono, auth: Auth, config: Readonl
   app.openapi(routes.listApiKeys, async (c) =>
     c.json(await auth.apiKeys.list(await callerOf(c), c.req.valid('query')), 200),
   )
-  app.openapi(routes.createApiKey, async (c) =>
-    c.json(await auth.apiKeys.create(await callerOf(c), c.req.valid('json')), 201),
-  )
+  app.openapi(routes.createApiKey, async (c) => {
+    // With auth off every caller is an anonymous admin: a key minted now would be an admin key
+    // that nothing checks today and that grants everything the day auth is turned on.
+    if (!config.auth.enabled) {
+      throw new AppError(
+        'conflict',
+        'Auth is off (auth.enabled: false), so no request is checked against an API key; turn auth on before minting keys',
+      )
+    }
+    return c.json(await auth.apiKeys.create(await callerOf(c), c.req.valid('json')), 201)
+  })
   app.openapi(routes.deleteApiKey, async (c) =>
     c.json(await auth.apiKeys.revoke(await callerOf(c), c.req.valid('param').keyId), 200),
   )

@@ -31,12 +31,13 @@ export const createApiKey = createRoute({
     'A key never outlives or out-permits the credential that creates it: without `expires_at` ' +
     'it expires with its creator, a later `expires_at` or a permission the creator lacks is ' +
     'refused, and revoking the creator revokes it. Each user may hold ' +
-    '`auth.managed_keys.max_per_user` active keys (422 beyond).',
+    '`auth.managed_keys.max_per_user` active keys (422 beyond). With auth off (every caller ' +
+    'an anonymous admin) no key is minted: 409.',
   security: authenticated,
   request: { body: jsonBody(CreateApiKeyRequestSchema) },
   responses: {
     201: json(CreatedApiKeySchema, 'The key, with its secret'),
-    ...problems(400, 401, 403, 422),
+    ...problems(400, 401, 403, 409, 422),
   },
 })
 
