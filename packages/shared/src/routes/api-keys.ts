@@ -13,8 +13,9 @@ export const listApiKeys = createRoute({
   method: 'get',
   path: '/api-keys',
   tags: ['API keys'],
-  summary: 'Your API keys (an admin sees everyone’s), oldest first, one page at a time',
+  summary: 'List API keys',
   description:
+    'Your API keys (an admin sees everyone’s), oldest first, one page at a time. ' +
     'Never their secrets. Follow `next_cursor` until it is null to see every key; ' +
     'revoked keys and keys revoked with the credential that minted them are not listed.',
   security: authenticated,
@@ -26,8 +27,9 @@ export const createApiKey = createRoute({
   method: 'post',
   path: '/api-keys',
   tags: ['API keys'],
-  summary: 'Create an API key; the secret is in this response only',
+  summary: 'Create an API key',
   description:
+    'Create an API key; the secret is in this response only. ' +
     'A key never outlives or out-permits the credential that creates it: without `expires_at` ' +
     'it expires with its creator, a later `expires_at` or a permission the creator lacks is ' +
     'refused, and revoking the creator revokes it. Each user may hold ' +
@@ -45,7 +47,8 @@ export const deleteApiKey = createRoute({
   method: 'delete',
   path: '/api-keys/{keyId}',
   tags: ['API keys'],
-  summary: 'Revoke an API key, every key it minted, and the streams they hold open',
+  summary: 'Revoke an API key',
+  description: 'Revoke an API key, every key it minted, and the streams they hold open',
   security: authenticated,
   request: {
     params: z.object({

@@ -6,7 +6,8 @@ export const authTypes = createRoute({
   method: 'get',
   path: '/auth/types',
   tags: ['Auth'],
-  summary: 'Which authentication methods are on (public)',
+  summary: 'Auth methods',
+  description: 'Which authentication methods are on (public)',
   responses: { 200: json(AuthTypesResponseSchema, 'Enabled methods') },
 })
 
@@ -14,7 +15,8 @@ export const authStatus = createRoute({
   method: 'get',
   path: '/auth/status',
   tags: ['Auth'],
-  summary: 'Who the caller is: user, role and permissions',
+  summary: 'Who am I',
+  description: 'Who the caller is: user, role and permissions',
   security: authenticated,
   responses: { 200: json(AuthStatusResponseSchema, 'The caller'), ...problems(401) },
 })

@@ -15,7 +15,8 @@ export const ready = createRoute({
   method: 'get',
   path: '/ready',
   tags: ['Health'],
-  summary: 'Readiness: 200 only when the store answers',
+  summary: 'Readiness',
+  description: 'Readiness: 200 only when the store answers',
   responses: {
     200: json(ReadinessSchema, 'Ready to serve'),
     503: json(ReadinessSchema, 'A dependency is down'),
@@ -26,7 +27,8 @@ export const openapi = createRoute({
   method: 'get',
   path: '/openapi.json',
   tags: ['Health'],
-  summary: 'This OpenAPI document',
+  summary: 'OpenAPI document',
+  description: 'This OpenAPI document',
   responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document') },
 })
 
@@ -34,7 +36,8 @@ export const landing = createRoute({
   method: 'get',
   path: '/',
   tags: ['Health'],
-  summary: 'What this server is, with links; your sessions when the request is signed in',
+  summary: 'Landing page',
+  description: 'What this server is, with links; your sessions when the request is signed in',
   responses: {
     200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } },
   },
@@ -44,7 +47,8 @@ export const docs = createRoute({
   method: 'get',
   path: '/docs',
   tags: ['Health'],
-  summary: 'Interactive API reference (works offline)',
+  summary: 'API reference',
+  description: 'Interactive API reference (works offline)',
   responses: {
     200: { description: 'HTML page', content: { 'text/html': { schema: z.string() } } },
   },

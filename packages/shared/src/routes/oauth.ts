@@ -13,7 +13,8 @@ export const oauthAuthorize = createRoute({
   method: 'post',
   path: '/oauth/authorize',
   tags: ['OAuth'],
-  summary: "Begin GitHub sign-in: returns GitHub's authorize URL and a one-time state",
+  summary: 'Begin GitHub sign-in',
+  description: "Begin GitHub sign-in: returns GitHub's authorize URL and a one-time state",
   request: { body: jsonBody(OAuthAuthorizeRequestSchema) },
   responses: {
     200: json(OAuthAuthorizeResponseSchema, 'Where to send the browser'),
@@ -25,7 +26,8 @@ export const oauthCallback = createRoute({
   method: 'get',
   path: '/oauth/callback',
   tags: ['OAuth'],
-  summary: "Finish GitHub sign-in: exchanges the code and issues the proxy's own token",
+  summary: 'Finish GitHub sign-in',
+  description: "Finish GitHub sign-in: exchanges the code and issues the proxy's own token",
   request: { query: OAuthCallbackQuerySchema },
   responses: {
     200: json(OAuthTokenResponseSchema, 'Signed in'),
@@ -37,7 +39,8 @@ export const oauthRefresh = createRoute({
   method: 'post',
   path: '/oauth/refresh',
   tags: ['OAuth'],
-  summary: 'Trade a refresh token for a new token pair',
+  summary: 'Refresh a token',
+  description: 'Trade a refresh token for a new token pair',
   request: { body: jsonBody(OAuthRefreshRequestSchema) },
   responses: { 200: json(OAuthTokenResponseSchema, 'New tokens'), ...problems(400, 401, 422) },
 })
@@ -46,7 +49,8 @@ export const oauthLogout = createRoute({
   method: 'post',
   path: '/oauth/logout',
   tags: ['OAuth'],
-  summary: "Revoke the caller's token server-side (and the GitHub grant)",
+  summary: 'Sign out',
+  description: "Revoke the caller's token server-side (and the GitHub grant)",
   security: [{ bearer: [] }],
   responses: { 200: json(OAuthLogoutResponseSchema, 'Signed out'), ...problems(401) },
 })

@@ -14,8 +14,9 @@ export const proxyRoutes = METHODS.map((method) =>
     method,
     path: '/{sessionId}/{path}',
     tags: ['Proxy'],
-    summary: "Forward to the session's agentapi (permission session:access; owner or admin)",
+    summary: `Talk to the agent (${method.toUpperCase()})`,
     description:
+      "Forward to the session's agentapi (permission session:access; owner or admin). " +
       '`path` is the rest of the URL and may contain slashes (e.g. `events`, `message`); the ' +
       'query string is kept. SSE streams are flushed event by event.',
     security: authenticated,

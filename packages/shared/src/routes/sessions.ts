@@ -15,7 +15,8 @@ export const startSession = createRoute({
   method: 'post',
   path: '/start',
   tags: ['Sessions'],
-  summary: 'Start a session (permission session:create)',
+  summary: 'Start a session',
+  description: 'Start a session (permission session:create)',
   security: authenticated,
   request: { body: jsonBody(StartSessionRequestSchema) },
   responses: {
@@ -28,8 +29,9 @@ export const searchSessions = createRoute({
   method: 'get',
   path: '/search',
   tags: ['Sessions'],
-  summary: 'Find sessions, newest first (permission session:list)',
+  summary: 'Find sessions',
   description:
+    'Find sessions, newest first (permission session:list). ' +
     'Filters are ANDed. Add `tag.<key>=<value>` query parameters to filter on tags. ' +
     'Non-admins only ever see their own sessions.',
   security: authenticated,
@@ -44,7 +46,8 @@ export const getSession = createRoute({
   method: 'get',
   path: '/sessions/{sessionId}',
   tags: ['Sessions'],
-  summary: 'One session (permission session:list; owner or admin)',
+  summary: 'Get a session',
+  description: 'One session (permission session:list; owner or admin)',
   security: authenticated,
   request: { params: SessionParamsSchema },
   responses: { 200: json(SessionSchema, 'The session'), ...problems(401, 403, 404, 422) },
@@ -54,7 +57,8 @@ export const getSessionLogs = createRoute({
   method: 'get',
   path: '/sessions/{sessionId}/logs',
   tags: ['Sessions'],
-  summary: "Tail of the agent's output (permission session:access; owner or admin)",
+  summary: 'Agent logs',
+  description: "Tail of the agent's output (permission session:access; owner or admin)",
   security: authenticated,
   request: { params: SessionParamsSchema, query: LogsQuerySchema },
   responses: { 200: json(SessionLogsSchema, 'Log lines'), ...problems(401, 403, 404, 422) },
@@ -64,7 +68,8 @@ export const deleteSession = createRoute({
   method: 'delete',
   path: '/sessions/{sessionId}',
   tags: ['Sessions'],
-  summary: 'Stop and remove a session (permission session:delete; owner or admin)',
+  summary: 'Stop a session',
+  description: 'Stop and remove a session (permission session:delete; owner or admin)',
   security: authenticated,
   request: { params: SessionParamsSchema },
   responses: {
