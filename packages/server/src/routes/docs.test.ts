@@ -44,7 +44,13 @@ describe('/docs', () => {
           return route.abort('internetdisconnected')
         })
         await page.goto(`${base}/docs`)
-        await page.getByText('Start a session (permission session:create)').first().waitFor()
+        await page.getByText('Start a session', { exact: true }).first().waitFor()
+        // agentapi's own routes on the proxy path, each under its own short name.
+        // Scalar renders a tag's operations once it is opened in the sidebar.
+        await page.getByText('Agent', { exact: true }).first().click()
+        for (const name of ['Send a message', 'Follow the conversation', 'Upload a file']) {
+          await page.getByText(name, { exact: true }).first().waitFor({ state: 'attached' })
+        }
         expect(await page.title()).toBe('agentapi-proxy API reference')
         await page.locator('h1', { hasText: 'agentapi-proxy' }).waitFor({ state: 'visible' })
         expect(offsite).toEqual([])

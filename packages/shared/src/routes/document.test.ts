@@ -28,9 +28,25 @@ describe('buildOpenApiDocument', () => {
         '/oauth/logout',
         '/api-keys',
         '/api-keys/{keyId}',
+        '/{sessionId}/status',
+        '/{sessionId}/messages',
+        '/{sessionId}/message',
+        '/{sessionId}/upload',
+        '/{sessionId}/events',
         '/{sessionId}/{path}',
       ].sort(),
     )
+  })
+
+  it("documents agentapi's routes on the proxy path with agentapi's own schemas", () => {
+    const paths = document.paths ?? {}
+    const message = paths['/{sessionId}/message']?.post
+    expect(message?.summary).toBe('Send a message')
+    expect(message?.requestBody).toBeDefined()
+    expect(
+      Object.keys(paths['/{sessionId}/events']?.get?.responses?.['200']?.content ?? {}),
+    ).toEqual(['text/event-stream'])
+    expect(Object.keys(paths['/{sessionId}/status']?.get?.responses ?? {})).toContain('410')
   })
 
   it('describes every error as problem+json', () => {

@@ -80,7 +80,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
     },
     tags: [
       { name: 'Sessions', description: 'Start, find, inspect and stop agent sessions' },
-      { name: 'Proxy', description: "Talk to a session's agentapi" },
+      { name: 'Agent', description: "agentapi's own routes, through the proxy at /{sessionId}/…" },
+      { name: 'Proxy', description: "Any other path of a session's agentapi" },
       { name: 'Auth', description: 'Who may do what' },
       { name: 'OAuth', description: 'Sign in with GitHub' },
       { name: 'API keys', description: 'Manage API keys' },

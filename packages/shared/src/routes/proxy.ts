@@ -1,34 +1,124 @@
 import { createRoute } from '@hono/zod-openapi'
 import { z } from 'zod'
+import {
+  AgentEventSchema,
+  AgentMessagesSchema,
+  AgentStatusResponseSchema,
+  SendMessageRequestSchema,
+  SendMessageResponseSchema,
+  UploadResponseSchema,
+} from '../agent.ts'
 import { SessionIdSchema } from '../common.ts'
-import { authenticated, problems } from './responses.ts'
+import { authenticated, json, jsonBody, problems } from './responses.ts'
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
-/**
- * `ANY /{sessionId}/{path}`: everything after the session id goes to that session's agentapi
- * (see agentapi's own OpenAPI document for what it serves). Documented once per method.
- */
-export const proxyRoutes = METHODS.map((method) =>
+const sessionParam = SessionIdSchema.meta({ param: { name: 'sessionId', in: 'path' } })
+const params = z.object({ sessionId: sessionParam })
+const PROXY_PROBLEMS = problems(401, 403, 404, 410, 502, 503)
+const ACCESS =
+  'Permission session:access; the owner or an admin. Forwarded to the session’s agentapi.'
+
+/** agentapi's own routes, as they answer through the proxy at `/{sessionId}/…`. */
+const agentRoutes = [
   createRoute({
-    method,
-    path: '/{sessionId}/{path}',
-    tags: ['Proxy'],
-    summary: `Talk to the agent (${method.toUpperCase()})`,
+    method: 'get',
+    path: '/{sessionId}/status',
+    tags: ['Agent'],
+    summary: "The agent's status",
+    description: `\`running\` while it works, \`stable\` when it waits for input. ${ACCESS}`,
+    security: authenticated,
+    request: { params },
+    responses: { 200: json(AgentStatusResponseSchema, 'The status'), ...PROXY_PROBLEMS },
+  }),
+  createRoute({
+    method: 'get',
+    path: '/{sessionId}/messages',
+    tags: ['Agent'],
+    summary: 'The conversation',
+    description: `Every message so far, in id order. ${ACCESS}`,
+    security: authenticated,
+    request: { params },
+    responses: { 200: json(AgentMessagesSchema, 'The messages'), ...PROXY_PROBLEMS },
+  }),
+  createRoute({
+    method: 'post',
+    path: '/{sessionId}/message',
+    tags: ['Agent'],
+    summary: 'Send a message',
     description:
-      "Forward to the session's agentapi (permission session:access; owner or admin). " +
-      '`path` is the rest of the URL and may contain slashes (e.g. `events`, `message`); the ' +
-      'query string is kept. SSE streams are flushed event by event.',
+      'A `user` message is taken only while the agent is `stable` (409 otherwise); `raw` sends ' +
+      `keystrokes. Answers once the agent has started on it (up to ~18 s). ${ACCESS}`,
+    security: authenticated,
+    request: { params, body: jsonBody(SendMessageRequestSchema) },
+    responses: { 200: json(SendMessageResponseSchema, 'Taken'), ...PROXY_PROBLEMS },
+  }),
+  createRoute({
+    method: 'post',
+    path: '/{sessionId}/upload',
+    tags: ['Agent'],
+    summary: 'Upload a file',
+    description: `A multipart \`file\` of at most 10 MiB; answers where the agent can read it. ${ACCESS}`,
     security: authenticated,
     request: {
-      params: z.object({
-        sessionId: SessionIdSchema.meta({ param: { name: 'sessionId', in: 'path' } }),
-        path: z.string().meta({ param: { name: 'path', in: 'path' }, example: 'messages' }),
-      }),
+      params,
+      body: {
+        content: {
+          'multipart/form-data': {
+            schema: z.object({ file: z.string().meta({ format: 'binary' }) }),
+          },
+        },
+      },
     },
+    responses: { 200: json(UploadResponseSchema, 'Stored'), ...PROXY_PROBLEMS },
+  }),
+  createRoute({
+    method: 'get',
+    path: '/{sessionId}/events',
+    tags: ['Agent'],
+    summary: 'Follow the conversation',
+    description:
+      'Server-sent events: `message_update` (a message, whole, each time it changes), ' +
+      '`status_change` (`running`/`stable`) and `agent_error`. Opens with the conversation so ' +
+      `far and the current status; agentapi sends no heartbeats. ${ACCESS}`,
+    security: authenticated,
+    request: { params },
     responses: {
-      200: { description: "agentapi's response, streamed unchanged" },
-      ...problems(401, 403, 404, 410, 502, 503),
+      200: {
+        description: "An event stream; each event's data is one of these",
+        content: { 'text/event-stream': { schema: AgentEventSchema } },
+      },
+      ...PROXY_PROBLEMS,
     },
   }),
-)
+]
+
+/**
+ * `ANY /{sessionId}/{path}`: everything after the session id goes to that session's agentapi —
+ * its own routes above, and any other it serves. Documented once per method.
+ */
+export const proxyRoutes = [
+  ...agentRoutes,
+  ...METHODS.map((method) =>
+    createRoute({
+      method,
+      path: '/{sessionId}/{path}',
+      tags: ['Proxy'],
+      summary: `Any other agentapi path (${method.toUpperCase()})`,
+      description:
+        `${ACCESS} \`path\` is the rest of the URL and may contain slashes; the query string is ` +
+        'kept, and SSE streams are flushed event by event.',
+      security: authenticated,
+      request: {
+        params: z.object({
+          sessionId: sessionParam,
+          path: z.string().meta({ param: { name: 'path', in: 'path' }, example: 'openapi.json' }),
+        }),
+      },
+      responses: {
+        200: { description: "agentapi's response, streamed unchanged" },
+        ...PROXY_PROBLEMS,
+      },
+    }),
+  ),
+]
