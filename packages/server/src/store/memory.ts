@@ -2,12 +2,13 @@ import type { SessionStatus } from '@agentapi-proxy/shared'
 import { ChangeFeed, ROUTING_COLUMNS } from './change-feed.ts'
 import { compareNewestFirst, decodeCursor, encodeCursor } from './cursor.ts'
 import { ENDED_STATUSES as ENDED, isLive, type SessionRecord } from './session-record.ts'
-import type {
-  Admission,
-  AdmissionLimits,
-  SessionFilter,
-  SessionPage,
-  SessionStore,
+import {
+  type Admission,
+  type AdmissionLimits,
+  limitHit,
+  type SessionFilter,
+  type SessionPage,
+  type SessionStore,
 } from './session-store.ts'
 
 /**
@@ -24,11 +25,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async admit(record: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
-    const live = [...this.#rows.values()].filter((row) => isLive(row.status))
-    if (live.length >= limits.maxSessions)
-      return { admitted: false, limit: 'proxy', live: live.length }
-    const mine = live.filter((row) => row.user_id === record.user_id).length
-    if (mine >= limits.maxSessionsPerUser) return { admitted: false, limit: 'user', live: mine }
+    const refused = await limitHit(limits, record.user_id, (user) => this.countLive(user))
+    if (refused) return refused
     await this.insert(record)
     return { admitted: true }
   }

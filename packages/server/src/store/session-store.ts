@@ -30,6 +30,25 @@ export type Admission =
   | { admitted: false; limit: 'proxy' | 'user'; live: number }
 
 /**
+ * Which limit a new session of `userId` would pass, if any: the proxy's first, then the user's
+ * (counted only when the first holds). What every store's `admit` decides by.
+ *
+ * @example
+ * const refused = await limitHit(limits, record.user_id, (user) => countLive(user))
+ */
+export async function limitHit(
+  limits: AdmissionLimits,
+  userId: string,
+  countLive: (userId?: string) => number | Promise<number>,
+): Promise<Extract<Admission, { admitted: false }> | null> {
+  const live = await countLive()
+  if (live >= limits.maxSessions) return { admitted: false, limit: 'proxy', live }
+  const mine = await countLive(userId)
+  if (mine >= limits.maxSessionsPerUser) return { admitted: false, limit: 'user', live: mine }
+  return null
+}
+
+/**
  * Where session rows live. The in-memory implementation is the reference; SQL ones follow it.
  * Methods are async so any backend fits; none of them knows about processes or HTTP.
  */

@@ -11,12 +11,13 @@ import { decodeCursor, encodeCursor } from './cursor.ts'
 import type { Database, SqlDialectName } from './database.ts'
 import { ENDED_STATUSES, LIVE_STATUSES, type SessionRecord } from './session-record.ts'
 import { fromRow, type RowSecrets, toColumns, toRow } from './session-row.ts'
-import type {
-  Admission,
-  AdmissionLimits,
-  SessionFilter,
-  SessionPage,
-  SessionStore,
+import {
+  type Admission,
+  type AdmissionLimits,
+  limitHit,
+  type SessionFilter,
+  type SessionPage,
+  type SessionStore,
 } from './session-store.ts'
 
 /** The PostgreSQL channel every replica LISTENs on; the payload is a session id or `*`. */
@@ -77,10 +78,8 @@ export class SqlSessionStore implements SessionStore {
           trx,
         )
       }
-      const live = await this.#countLive(trx)
-      if (live >= limits.maxSessions) return { admitted: false, limit: 'proxy', live }
-      const mine = await this.#countLive(trx, record.user_id)
-      if (mine >= limits.maxSessionsPerUser) return { admitted: false, limit: 'user', live: mine }
+      const refused = await limitHit(limits, record.user_id, (user) => this.#countLive(trx, user))
+      if (refused) return refused
       await this.#insert(trx, record)
       return { admitted: true }
     })
