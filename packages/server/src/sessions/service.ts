@@ -14,7 +14,7 @@ import type { Logger } from '../logger.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
 import type { AgentExit, Provisioner } from '../provisioners/provisioner.ts'
 import type { SessionChange } from '../store/change-feed.ts'
-import { isLive, type SessionRecord } from '../store/session-record.ts'
+import { isClaimable, type SessionRecord } from '../store/session-record.ts'
 import type { SessionStore } from '../store/session-store.ts'
 import type { ProxyTarget, SessionDirectory } from './directory.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
@@ -255,7 +255,7 @@ export class SessionService implements SessionDirectory {
     // The agent may take the whole stop grace to exit; its streams end with the DELETE.
     this.#options.onDelete?.(sessionId)
     if (this.#runtime.get(sessionId)) await this.#runtime.stop(sessionId, 'stopped', null)
-    else if (isLive(record.status) || record.status === 'suspended') {
+    else if (isClaimable(record.status)) {
       await this.#stopElsewhere(record)
     }
     await this.#options.provisioner.remove(sessionId)
@@ -279,7 +279,7 @@ export class SessionService implements SessionDirectory {
       asked = true
       await new Promise((resolve) => setTimeout(resolve, REMOTE_STOP_POLL_MS))
       const now = await store.get(id)
-      if (!now || !(isLive(now.status) || now.status === 'suspended')) return
+      if (!now || !isClaimable(now.status)) return
       if (Date.now() > deadline) {
         throw new AppError(
           'service_unavailable',

@@ -1,7 +1,12 @@
 import type { SessionStatus } from '@agentapi-proxy/shared'
 import { ChangeFeed, ROUTING_COLUMNS } from './change-feed.ts'
 import { compareNewestFirst, decodeCursor, encodeCursor } from './cursor.ts'
-import { ENDED_STATUSES as ENDED, isLive, type SessionRecord } from './session-record.ts'
+import {
+  ENDED_STATUSES as ENDED,
+  isClaimable,
+  isLive,
+  type SessionRecord,
+} from './session-record.ts'
 import {
   type Admission,
   type AdmissionLimits,
@@ -38,7 +43,7 @@ export class MemorySessionStore implements SessionStore {
     now: string,
   ): Promise<SessionRecord | null> {
     const row = this.#rows.get(sessionId)
-    if (!row || !(isLive(row.status) || row.status === 'suspended')) return null
+    if (!row || !isClaimable(row.status)) return null
     if (!isUnheld(row, owner, now)) return null
     return this.update(sessionId, { owner, lease_until: leaseUntil })
   }

@@ -55,6 +55,14 @@ export const LIVE_STATUSES = [
 /** Statuses of a session that is over; retention prunes these. */
 export const ENDED_STATUSES = ['stopped', 'failed'] as const satisfies readonly SessionStatus[]
 
+/** Statuses a replica can hold a session in: live ones, and suspended ones waiting for one. */
+export const CLAIMABLE_STATUSES = [...LIVE_STATUSES, 'suspended'] as const
+
+/** Whether a replica can hold (claim, take over, stop) a session in this status. */
+export function isClaimable(status: SessionStatus): boolean {
+  return (CLAIMABLE_STATUSES as readonly SessionStatus[]).includes(status)
+}
+
 /** Whether a session is live (holds a process or is about to). */
 export function isLive(status: SessionStatus): boolean {
   return (LIVE_STATUSES as readonly SessionStatus[]).includes(status)

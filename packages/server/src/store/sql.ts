@@ -9,7 +9,12 @@ import { isSealed } from '../secrets/secret-box.ts'
 import { ChangeFeed, ROUTING_COLUMNS, type SessionChange } from './change-feed.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import type { Database, SqlDialectName } from './database.ts'
-import { ENDED_STATUSES, LIVE_STATUSES, type SessionRecord } from './session-record.ts'
+import {
+  CLAIMABLE_STATUSES,
+  ENDED_STATUSES,
+  LIVE_STATUSES,
+  type SessionRecord,
+} from './session-record.ts'
 import { fromRow, type RowSecrets, toColumns, toRow } from './session-row.ts'
 import {
   type Admission,
@@ -38,7 +43,6 @@ export interface SqlSessionStoreOptions extends RowSecrets {
 
 // PostgreSQL's lock_timeout error.
 const LOCK_NOT_AVAILABLE = '55P03'
-const CLAIMABLE = [...LIVE_STATUSES, 'suspended'] as const
 
 /**
  * Sessions in SQL (SQLite or PostgreSQL), behaving exactly as the in-memory reference store.
@@ -113,7 +117,7 @@ export class SqlSessionStore implements SessionStore {
       .updateTable('sessions')
       .set({ owner, lease_until: leaseUntil })
       .where('session_id', '=', sessionId)
-      .where('status', 'in', CLAIMABLE)
+      .where('status', 'in', CLAIMABLE_STATUSES)
       .where((eb) =>
         eb.or([
           eb('owner', 'is', null),
