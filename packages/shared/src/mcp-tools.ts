@@ -50,8 +50,11 @@ export type SessionRefInput = z.infer<typeof SessionRefInputSchema>
 export const SendMessageInputSchema = z.strictObject({
   session_id: SessionIdSchema,
   content: z.string().min(1).max(100_000).meta({ description: 'What to say to the agent' }),
-  timeout_seconds: z.number().int().min(1).max(3600).default(120).meta({
-    description: 'How long to wait for the session to be ready and the agent to reply',
+  // Under the 60 s many MCP clients give a call by default: a slow agent then ends in a tool
+  // error that says to read the reply later, not in the client dropping the call.
+  timeout_seconds: z.number().int().min(1).max(3600).default(55).meta({
+    description:
+      'How long to wait for the session to be ready and the agent to reply; more than 60 needs a client whose call timeout is longer',
   }),
 })
 export type SendMessageInput = z.input<typeof SendMessageInputSchema>
