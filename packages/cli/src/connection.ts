@@ -40,6 +40,8 @@ export interface Connection {
   /** The base URL as the user wrote it, without a trailing slash. */
   url: string
   apiKey: string | undefined
+  /** The header `apiKey` goes in; undefined: the client's default, `X-API-Key`. */
+  apiKeyHeader?: string | undefined
   token: string | undefined
 }
 
@@ -74,5 +76,5 @@ export function connect(
     // One quick retry: a person is waiting, and an unreachable server should say so promptly.
     retry: { limit: 1 },
   })
-  return { client, url, apiKey, token }
+  return { client, url, apiKey, apiKeyHeader, token }
 }

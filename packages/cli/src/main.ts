@@ -3,6 +3,7 @@ import { stripVTControlCharacters } from 'node:util'
 import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
+import { mcp } from './argv/mcp.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
 import { commandPath, strictArgs } from './argv/strict.ts'
@@ -30,6 +31,7 @@ const main = defineCommand({
     keys,
     openapi,
     'echo-agent': echoAgent,
+    mcp,
   },
 })
 

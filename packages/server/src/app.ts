@@ -11,6 +11,7 @@ import { principalMiddleware } from './http/principal.ts'
 import { notFound, onError } from './http/problem-response.ts'
 import { requestLog } from './http/request-log.ts'
 import type { Logger } from './logger.ts'
+import { registerMcpRoute } from './mcp/endpoint.ts'
 import { registerAuthRoutes } from './routes/auth.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
@@ -66,6 +67,11 @@ export function createApp(deps: AppDeps) {
   registerSessionRoutes(app, deps.sessions)
   registerAuthRoutes(app, deps.auth, deps.config)
   const document = buildOpenApiDocument()
+  registerMcpRoute(app, {
+    sessions: deps.sessions,
+    logger: deps.logger,
+    version: document.info.version,
+  })
   registerLandingRoute(app, deps.sessions, {
     version: document.info.version,
     oauth: deps.config.auth.github.enabled && deps.config.auth.github.oauth !== undefined,

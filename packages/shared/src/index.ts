@@ -67,6 +67,28 @@ export {
 } from './common.ts'
 export type { Health, Readiness } from './health.ts'
 export { HealthSchema, ReadinessSchema } from './health.ts'
+export type { McpServer, McpServers } from './mcp-servers.ts'
+export { McpServerNameSchema, McpServerSchema, McpServersSchema } from './mcp-servers.ts'
+export type {
+  GetMessagesInput,
+  GetMessagesOutput,
+  GetStatusOutput,
+  ListSessionsInput,
+  SendMessageInput,
+  SendMessageOutput,
+  SessionRefInput,
+  StartSessionInput,
+} from './mcp-tools.ts'
+export {
+  GetMessagesInputSchema,
+  GetMessagesOutputSchema,
+  GetStatusOutputSchema,
+  ListSessionsInputSchema,
+  SendMessageInputSchema,
+  SendMessageOutputSchema,
+  SessionRefInputSchema,
+  StartSessionInputSchema,
+} from './mcp-tools.ts'
 export type {
   OAuthAuthorizeRequest,
   OAuthAuthorizeResponse,

@@ -7,6 +7,7 @@ import {
   TimestampSchema,
   UserIdSchema,
 } from './common.ts'
+import { McpServersSchema } from './mcp-servers.ts'
 
 /**
  * Where a session is in its life: `starting → active → stopping → stopped`, or `failed`;
@@ -73,6 +74,10 @@ export const StartSessionRequestSchema = z
       .regex(/^[a-z][a-z0-9_-]*$/)
       .optional()
       .meta({ description: 'Agent type passed to agentapi (`--type`)', example: 'claude' }),
+    mcp_servers: McpServersSchema.optional().meta({
+      description:
+        "MCP servers for the agent, added to the config's defaults (a name here replaces one there); written into the workdir as `.mcp.json`",
+    }),
   })
   .meta({
     id: 'StartSessionRequest',
@@ -118,6 +123,10 @@ export const SessionSchema = SessionSummarySchema.extend({
   exit_code: z.number().int().nullable(),
   error: z.string().nullable(),
   log_tail: z.array(z.string()).meta({ description: 'Last log lines when the session failed' }),
+  mcp_servers: z.array(z.string()).meta({
+    description: "Names of the agent's MCP servers; their settings (secrets) are never shown",
+    example: ['docs'],
+  }),
 }).meta({ id: 'Session' })
 export type Session = z.infer<typeof SessionSchema>
 

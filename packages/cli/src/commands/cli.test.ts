@@ -20,6 +20,7 @@ const COMMANDS = [
   ['keys', 'revoke'],
   ['openapi'],
   ['echo-agent'],
+  ['mcp'],
 ]
 
 describe('agentapi-proxy (every command)', () => {

@@ -1,4 +1,5 @@
 import type { AuthType, Permission, Role } from '@agentapi-proxy/shared'
+import { AppError } from '../errors.ts'
 
 /**
  * Who is calling, once authenticated. Every route and the proxy decide with this alone, so the
@@ -46,6 +47,21 @@ export const ANONYMOUS_ADMIN: Principal = Object.freeze({
  */
 export function hasPermission(principal: Principal, permission: Permission): boolean {
   return principal.permissions.includes('*') || principal.permissions.includes(permission)
+}
+
+/**
+ * Throws `forbidden` (403), naming the permission, unless the principal holds it: what every
+ * route and MCP tool asks first.
+ *
+ * @example
+ * assertPermission(principal, 'session:create')
+ */
+export function assertPermission(principal: Principal, permission: Permission): void {
+  if (hasPermission(principal, permission)) return
+  throw new AppError(
+    'forbidden',
+    `Your role (${principal.role}) does not have the ${permission} permission`,
+  )
 }
 
 /** Admins manage every session and key; everyone else only their own. */

@@ -1,6 +1,11 @@
-import { PermissionSchema, RoleSchema, UserIdSchema } from '@agentapi-proxy/shared'
+import {
+  McpServersSchema,
+  PermissionSchema,
+  RoleSchema,
+  UserIdSchema,
+} from '@agentapi-proxy/shared'
 import { z } from 'zod'
-import { patternConflict } from '../sessions/env-policy.ts'
+import { alwaysRefusedReason, patternConflict } from '../sessions/env-policy.ts'
 import { DurationSchema } from './duration.ts'
 
 // Every object is strict: a misspelt key is an error that names it, not a silently ignored line.
@@ -107,6 +112,17 @@ const SessionRepositorySchema = z.strictObject({
   allow_local: z.boolean().default(false).describe('allow file:// repositories'),
 })
 
+// The config's MCP servers pass the rule a request's do: no loader or runtime variables.
+const ConfigMcpServersSchema = McpServersSchema.superRefine((servers, ctx) => {
+  for (const [name, server] of Object.entries(servers)) {
+    if (server.type !== 'stdio') continue
+    for (const variable of Object.keys(server.env ?? {})) {
+      const message = alwaysRefusedReason(variable)
+      if (message) ctx.addIssue({ code: 'custom', path: [name, 'env', variable], message })
+    }
+  }
+})
+
 const SessionLimitsSchema = z.strictObject({
   max_sessions: z.number().int().positive().default(100),
   max_sessions_per_user: z.number().int().positive().default(10),
@@ -133,6 +149,13 @@ const SessionLimitsSchema = z.strictObject({
     .default(['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'HOME', 'USER']),
   environment: SessionEnvironmentSchema.prefault({}),
   repository: SessionRepositorySchema.prefault({}),
+  mcp_servers: ConfigMcpServersSchema.default({}).describe(
+    "MCP servers every session's agent gets (a request's server of the same name replaces one)",
+  ),
+  role_mcp_servers: z
+    .record(z.string().min(1), ConfigMcpServersSchema)
+    .default({})
+    .describe('MCP servers of the sessions started by each role, over session.mcp_servers'),
 })
 
 // The listener's limits. A connection is idle while no request is in flight on it (before its

@@ -1,7 +1,6 @@
 import type { Permission } from '@agentapi-proxy/shared'
 import type { Context, MiddlewareHandler } from 'hono'
-import { hasPermission, type Principal } from '../auth/principal.ts'
-import { AppError } from '../errors.ts'
+import { assertPermission, type Principal } from '../auth/principal.ts'
 
 /** Resolves the caller from request headers; throws AppError('unauthorized') when it cannot. */
 export type Authenticate = (
@@ -38,12 +37,7 @@ export function principalMiddleware(authenticate: Authenticate): MiddlewareHandl
  */
 export async function requirePermission(c: Context, permission: Permission): Promise<Principal> {
   const principal = await callerOf(c)
-  if (!hasPermission(principal, permission)) {
-    throw new AppError(
-      'forbidden',
-      `Your role (${principal.role}) does not have the ${permission} permission`,
-    )
-  }
+  assertPermission(principal, permission)
   return principal
 }
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
@@ -46,6 +46,11 @@ const LOG_DRAIN_MS = 1000
 // Runs the startup script with stdout and stderr going through the log writer (a process
 // substitution: a blocking pipe, and the writer in the agent's process group). Arguments: node,
 // the writer, the log file, its cap, then the script and its arguments.
+// Claude Code's project MCP config, read from the directory it starts in.
+const MCP_CONFIG_FILE = '.mcp.json'
+// Where the clone script finds the MCP config to move into the clone (agentapi_with_github.sh).
+const MCP_CONFIG_ENV = 'AGENTAPI_PROXY_MCP_CONFIG'
+
 const WITH_LOG_WRITER = 'exec > >(exec "$1" "$2" "$3" "$4") 2>&1; shift 4; exec bash "$@"'
 
 /**
@@ -233,6 +238,7 @@ export class LocalProvisioner implements Provisioner {
         ...spec.env,
         TMPDIR: this.#tmpDir(spec.sessionId),
         [AGENT_HOST_ENV]: this.#agentHost(),
+        ...placeMcpConfig(spec, workdir, this.#tmpDir(spec.sessionId)),
       }
       if (spec.secret) env[AGENT_SECRET_ENV] = spec.secret
       const child = spawn('bash', ['-c', WITH_LOG_WRITER, 'agentapi-proxy', ...writer, ...args], {
@@ -252,6 +258,22 @@ export class LocalProvisioner implements Provisioner {
       closeSync(log)
     }
   }
+}
+
+/**
+ * Puts the session's MCP config where its agent reads it (0600: it holds tokens). A clone needs
+ * an empty workdir, so with a repository it waits in the agent's TMPDIR for the clone script to
+ * move in, named by the variable this returns.
+ */
+function placeMcpConfig(spec: AgentSpec, workdir: string, tmpDir: string): Record<string, string> {
+  if (!spec.mcpConfig) return {}
+  if (!spec.repository) {
+    writeFileSync(join(workdir, MCP_CONFIG_FILE), spec.mcpConfig, { mode: 0o600 })
+    return {}
+  }
+  const staged = join(tmpDir, `agentapi-proxy${MCP_CONFIG_FILE}`)
+  writeFileSync(staged, spec.mcpConfig, { mode: 0o600 })
+  return { [MCP_CONFIG_ENV]: staged }
 }
 
 /**

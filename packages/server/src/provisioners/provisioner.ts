@@ -11,6 +11,11 @@ export interface AgentSpec {
   repository: string | null
   /** What the agent demands of every request (agent-guard/contract.ts); absent: nothing. */
   secret?: string | null
+  /**
+   * The agent's MCP config (the text of Claude Code's `.mcp.json`), to be in its workdir when it
+   * starts; it holds secrets. Absent or null: none is written.
+   */
+  mcpConfig?: string | null
 }
 
 /**

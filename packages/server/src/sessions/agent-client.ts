@@ -1,4 +1,4 @@
-import type { AgentStatus } from '@agentapi-proxy/shared'
+import type { AgentMessage, AgentStatus } from '@agentapi-proxy/shared'
 import { request } from 'undici'
 import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 import { agentapiHost } from './agent-host.ts'
@@ -45,12 +45,26 @@ export class AgentClient {
     }
   }
 
+  /** `GET /messages`: the whole conversation, oldest first. */
+  async messages(signal?: AbortSignal): Promise<AgentMessage[]> {
+    const res = await request(`${this.#url}/messages`, {
+      headers: this.#headers,
+      ...(signal ? { signal } : {}),
+    })
+    if (res.statusCode !== 200) {
+      await res.body.dump()
+      throw new Error(`agentapi /messages answered ${res.statusCode}`)
+    }
+    return ((await res.body.json()) as { messages: AgentMessage[] }).messages
+  }
+
   /** `POST /message` as the user; throws with agentapi's detail when it refuses. */
-  async sendUserMessage(content: string): Promise<void> {
+  async sendUserMessage(content: string, signal?: AbortSignal): Promise<void> {
     const res = await request(`${this.#url}/message`, {
       method: 'POST',
       headers: { ...this.#headers, 'content-type': 'application/json' },
       body: JSON.stringify({ content, type: 'user' }),
+      ...(signal ? { signal } : {}),
     })
     if (res.statusCode < 200 || res.statusCode > 299) {
       const problem = (await res.body.json().catch(() => ({}))) as { detail?: string }

@@ -3,6 +3,7 @@ import type { AgentSpec } from '../provisioners/provisioner.ts'
 import type { SessionRecord } from '../store/session-record.ts'
 import { sessionEnvironment } from './env.ts'
 import type { EnvironmentPolicy } from './env-policy.ts'
+import { mcpConfigFile } from './mcp-servers.ts'
 import type { RepositoryPolicy } from './repository-policy.ts'
 
 /** What every session's agent is built from: the config's agent, policies and environments. */
@@ -43,6 +44,7 @@ export function agentSpec(
     }),
     repository: run.resume ? null : cloneUrl(options.repositoryPolicy, record.repository),
     secret: run.secret,
+    mcpConfig: mcpConfigFile(record.mcp_servers),
   }
 }
 

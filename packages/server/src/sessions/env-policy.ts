@@ -128,8 +128,13 @@ export class EnvironmentPolicy {
       const reason = this.refusedReason(name)
       if (reason) errors.push({ path: `environment.${name}`, message: reason })
     }
-    if (errors.length === 0) return
-    const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
-    throw new AppError('invalid_request', `Invalid body: ${detail}`, { errors })
+    refuseFields(errors)
   }
+}
+
+/** Throws one `invalid_request` (422) that names every refused field; nothing when none is. */
+export function refuseFields(errors: readonly FieldIssue[]): void {
+  if (errors.length === 0) return
+  const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+  throw new AppError('invalid_request', `Invalid body: ${detail}`, { errors: [...errors] })
 }

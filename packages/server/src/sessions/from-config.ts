@@ -34,6 +34,7 @@ export function sessionServiceFromConfig(config: Readonly<Config>, parts: Sessio
     defaultAgentType: config.agent.type,
     inheritEnv: session.inherit_env,
     environmentPolicy: new EnvironmentPolicy(session.environment.allow),
+    mcpServers: { all: session.mcp_servers, roles: session.role_mcp_servers },
     repositoryPolicy: new RepositoryPolicy({
       githubUrl: githubWebUrl(config.auth.github.base_url),
       allowedHosts: session.repository.allowed_hosts,

@@ -1,4 +1,4 @@
-import type { StartSessionRequest } from '@agentapi-proxy/shared'
+import type { McpServers, StartSessionRequest } from '@agentapi-proxy/shared'
 import { newAgentSecret } from '../agent-guard/contract.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
 import type { SessionRecord } from '../store/session-record.ts'
@@ -10,6 +10,8 @@ export interface NewSession {
   /** The role of whoever starts it. */
   ownerRole: string | null
   request: StartSessionRequest
+  /** The config's and the role's MCP servers with the request's, already checked. */
+  mcpServers: McpServers
   agent: AgentChoice
   defaultAgentType: string
   startedAt: Date
@@ -33,6 +35,7 @@ export function newSessionRecord(input: NewSession): SessionRecord {
     repository: request.repository ?? null,
     tags: request.tags ?? {},
     environment: request.environment ?? {},
+    mcp_servers: input.mcpServers,
     initial_message: request.message ?? null,
     initial_message_sent: false,
     agent_url: null,

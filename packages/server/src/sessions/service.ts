@@ -19,6 +19,11 @@ import type { SessionStore } from '../store/session-store.ts'
 import type { ProxyTarget, SessionDirectory } from './directory.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
 import { limitReached, type SessionLimits } from './limits.ts'
+import {
+  assertMcpEnvironmentAllowed,
+  type McpServerDefaults,
+  sessionMcpServers,
+} from './mcp-servers.ts'
 import { newSessionRecord } from './new-record.ts'
 import { RepositoryPolicy } from './repository-policy.ts'
 import { RouteCache } from './route-cache.ts'
@@ -59,6 +64,8 @@ export interface SessionServiceOptions {
   roleEnv?: (role: string) => Record<string, string> | undefined
   /** Which names a request's environment may use; the defaults when unset. */
   environmentPolicy?: EnvironmentPolicy
+  /** The MCP servers sessions get without asking (config `session.mcp_servers`, per role). */
+  mcpServers?: McpServerDefaults
   /** Which repositories may be cloned; GitHub over https/ssh, nothing local, when unset. */
   repositoryPolicy?: RepositoryPolicy
   /** argv that restarts an agent in its workdir (e.g. `claude -c`); the start command if unset. */
@@ -184,14 +191,17 @@ export class SessionService implements SessionDirectory {
     }
     this.#options.environmentPolicy?.assertAllowed(request.environment ?? {})
     if (request.repository) this.#options.repositoryPolicy?.cloneUrl(request.repository)
+    if (request.mcp_servers) assertMcpEnvironmentAllowed(request.mcp_servers)
+    // An admin starting a session for someone else does not know their role: none is applied.
+    const ownerRole = userId === principal.user_id ? principal.role : null
     // Start times are unique and increasing, so "newest first" is the order sessions were made.
     this.#lastStart = Math.max(Date.now(), this.#lastStart + 1)
     const record = newSessionRecord({
       sessionId: randomUUID(),
       userId,
-      // An admin starting a session for someone else does not know their role: none is applied.
-      ownerRole: userId === principal.user_id ? principal.role : null,
+      ownerRole,
       request,
+      mcpServers: sessionMcpServers(this.#options.mcpServers, ownerRole, request.mcp_servers),
       agent: this.#options.agent,
       defaultAgentType: this.#options.defaultAgentType,
       startedAt: new Date(this.#lastStart),

@@ -25,6 +25,7 @@ export function toSession(record: SessionRecord, live?: LiveSession): Session {
     exit_code: record.exit_code,
     error: record.error,
     log_tail: record.log_tail,
+    mcp_servers: Object.keys(record.mcp_servers),
   }
 }
 

@@ -16,6 +16,8 @@ export interface SessionsTable {
   tags: string
   /** JSON object; secret-looking values sealed (`enc:v1:…`). */
   environment: string
+  /** JSON object of MCP servers (migration 0007); `env` and `headers` values sealed. */
+  mcp_servers: string
   initial_message: string | null
   initial_message_sent: number
   agent_url: string | null

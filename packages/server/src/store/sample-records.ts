@@ -17,6 +17,19 @@ export function sampleRecord(overrides: Partial<SessionRecord> = {}): SessionRec
     repository: 'octo/widgets',
     tags: { team: 'infra', 'ticket.id': 'OPS-12', note: 'quotes " and ünïcödé ✓' },
     environment: { LOG_LEVEL: 'debug', GITHUB_TOKEN: 'ghp_sample', EMPTY: '' },
+    mcp_servers: {
+      docs: {
+        type: 'http',
+        url: 'https://mcp.example.com/mcp',
+        headers: { Authorization: 'Bearer s' },
+      },
+      files: {
+        type: 'stdio',
+        command: 'npx',
+        args: ['-y', 'files-mcp'],
+        env: { FILES_TOKEN: 't' },
+      },
+    },
     initial_message: 'Fix the flaky test',
     initial_message_sent: true,
     agent_url: 'http://127.0.0.1:9001',
@@ -42,6 +55,7 @@ export function sparseRecord(overrides: Partial<SessionRecord> = {}): SessionRec
     repository: null,
     tags: {},
     environment: {},
+    mcp_servers: {},
     initial_message: null,
     initial_message_sent: false,
     agent_url: null,

@@ -1,4 +1,10 @@
-import type { AgentStatus, Environment, SessionStatus, Tags } from '@agentapi-proxy/shared'
+import type {
+  AgentStatus,
+  Environment,
+  McpServers,
+  SessionStatus,
+  Tags,
+} from '@agentapi-proxy/shared'
 import type { ProvisionerHandle } from '../provisioners/provisioner.ts'
 
 /**
@@ -20,6 +26,11 @@ export interface SessionRecord {
   tags: Tags
   /** The request's environment (validated); kept so a session can be restarted. */
   environment: Environment
+  /**
+   * The agent's MCP servers (the config's and the role's defaults with the request's), written
+   * into its workdir at every start. Their `env` and `headers` values are sealed at rest.
+   */
+  mcp_servers: McpServers
   /** The first user message, sent once the agent is stable. */
   initial_message: string | null
   initial_message_sent: boolean

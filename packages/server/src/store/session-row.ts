@@ -1,5 +1,6 @@
 import type { AgentStatus, Environment, SessionStatus } from '@agentapi-proxy/shared'
 import { openEnvironment, sealEnvironment } from '../secrets/environment.ts'
+import { openMcpServers, sealMcpServers } from '../secrets/mcp-servers.ts'
 import { isSealed, type SecretBox, SecretBoxError } from '../secrets/secret-box.ts'
 import type { SessionsTable } from './database.ts'
 import type { SessionRecord } from './session-record.ts'
@@ -17,13 +18,23 @@ export function toColumns(
   record: Partial<SessionRecord>,
   secrets: RowSecrets,
 ): Partial<SessionsTable> {
-  const { tags, environment, log_tail, initial_message_sent, agent_secret, handle, ...plain } =
-    record
+  const {
+    tags,
+    environment,
+    mcp_servers,
+    log_tail,
+    initial_message_sent,
+    agent_secret,
+    handle,
+    ...plain
+  } = record
   const columns: Partial<SessionsTable> = { ...plain }
   if (handle !== undefined) columns.handle = handle === null ? null : JSON.stringify(handle)
   if (agent_secret !== undefined) columns.agent_secret = sealSecret(agent_secret, secrets)
   if (tags !== undefined) columns.tags = JSON.stringify(tags)
   if (environment !== undefined) columns.environment = JSON.stringify(seal(environment, secrets))
+  if (mcp_servers !== undefined)
+    columns.mcp_servers = JSON.stringify(sealMcpServers(mcp_servers, secrets.box))
   if (log_tail !== undefined) columns.log_tail = JSON.stringify(log_tail)
   if (initial_message_sent !== undefined)
     columns.initial_message_sent = initial_message_sent ? 1 : 0
@@ -48,6 +59,7 @@ export function fromRow(row: SessionsTable, secrets: RowSecrets): SessionRecord 
     repository: row.repository,
     tags: JSON.parse(row.tags),
     environment: openEnvironment(JSON.parse(row.environment), secrets.box),
+    mcp_servers: openMcpServers(JSON.parse(row.mcp_servers), secrets.box),
     initial_message: row.initial_message,
     initial_message_sent: row.initial_message_sent === 1,
     agent_url: row.agent_url,

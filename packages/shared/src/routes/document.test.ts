@@ -28,6 +28,7 @@ describe('buildOpenApiDocument', () => {
         '/oauth/logout',
         '/api-keys',
         '/api-keys/{keyId}',
+        '/mcp',
         '/{sessionId}/status',
         '/{sessionId}/messages',
         '/{sessionId}/message',

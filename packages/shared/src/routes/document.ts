@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { createApiKey, deleteApiKey, listApiKeys } from './api-keys.ts'
 import { authStatus, authTypes } from './auth.ts'
 import { docs, health, landing, openapi, ready } from './health.ts'
+import { mcp } from './mcp.ts'
 import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 import { proxyRoutes } from './proxy.ts'
 import {
@@ -33,6 +34,7 @@ export const routes = {
   listApiKeys,
   createApiKey,
   deleteApiKey,
+  mcp,
 } as const
 
 /** An OpenAPI 3.1 document, as `@hono/zod-openapi` produces it. */
@@ -85,6 +87,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
       { name: 'Auth', description: 'Who may do what' },
       { name: 'OAuth', description: 'Sign in with GitHub' },
       { name: 'API keys', description: 'Manage API keys' },
+      { name: 'MCP', description: 'Drive sessions from an MCP client (an agent, an assistant)' },
       { name: 'Health', description: 'Liveness, readiness and this document' },
     ],
   })

@@ -3,6 +3,7 @@ export { authStatus, authTypes } from './auth.ts'
 export type { OpenApiDocument, OpenApiDocumentOptions } from './document.ts'
 export { buildOpenApiDocument, routes } from './document.ts'
 export { docs, health, landing, openapi, ready } from './health.ts'
+export { mcp } from './mcp.ts'
 export { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 export { proxyRoutes } from './proxy.ts'
 export {

@@ -70,6 +70,12 @@ export class KubernetesProvisioner implements Provisioner {
   }
 
   async start(spec: AgentSpec, onExit: (exit: AgentExit) => void): Promise<AgentRef> {
+    // Said at the start rather than dropped without a word: the agent would run without them.
+    if (spec.mcpConfig) {
+      throw new Error(
+        'MCP servers (mcp_servers) are not supported by the kubernetes provisioner yet; start the session without them',
+      )
+    }
     const namespace = this.#namespace
     const manifests = sessionManifests(spec, this.#settings, spec.userId ?? null)
     const name = objectName(spec.sessionId)

@@ -40,5 +40,16 @@ fi
 git config user.name >/dev/null || git config user.name "${GIT_AUTHOR_NAME:-agentapi-proxy}"
 git config user.email >/dev/null || git config user.email "${GIT_AUTHOR_EMAIL:-agent@agentapi-proxy.invalid}"
 
+# The session's MCP config holds tokens: it comes in after the clone (which needs an empty
+# directory) and is kept out of git, so no commit of the agent's carries it.
+if [ -n "${AGENTAPI_PROXY_MCP_CONFIG:-}" ]; then
+  mv -f -- "$AGENTAPI_PROXY_MCP_CONFIG" .mcp.json
+  echo "/.mcp.json" >>.git/info/exclude
+  if git ls-files --error-unmatch .mcp.json >/dev/null 2>&1; then
+    git update-index --skip-worktree .mcp.json
+  fi
+fi
+unset AGENTAPI_PROXY_MCP_CONFIG
+
 echo "agentapi-proxy: starting $1 in $(pwd)"
 exec "$@"
