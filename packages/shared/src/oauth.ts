@@ -10,7 +10,10 @@ import { TimestampSchema, UserIdSchema } from './common.ts'
  */
 export const OAuthAuthorizeRequestSchema = z
   .strictObject({
-    redirect_uri: z.url().max(2048).meta({ description: 'Must be in allowed_redirect_uris' }),
+    redirect_uri: z.url().max(2048).meta({
+      description:
+        'Must be in allowed_redirect_uris, or on http://127.0.0.1 or [::1] (any port) when loopback_redirects is on',
+    }),
   })
   .meta({ id: 'OAuthAuthorizeRequest' })
 export type OAuthAuthorizeRequest = z.infer<typeof OAuthAuthorizeRequestSchema>
