@@ -2,6 +2,7 @@ import { type Client, createClient } from '@agentapi-proxy/client'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
 import { type Profile, profileName, readProfileConfig } from './profile-file.ts'
+import { refreshingFetch } from './profile-refresh.ts'
 
 /**
  * Where the default server listens (`agentapi-proxy server` with no flags).
@@ -76,11 +77,13 @@ export function connect(
     env.AGENTAPI_PROXY_API_KEY_HEADER ||
     (own ? profile.api_key_header : undefined) ||
     undefined
+  const refreshing = own ? refreshingFetch(name, profile, env) : undefined
   const client = createClient({
     baseUrl: url,
     ...(apiKey ? { apiKey } : {}),
     ...(apiKeyHeader ? { apiKeyHeader } : {}),
     ...(token ? { token } : {}),
+    ...(refreshing ? { fetch: refreshing } : {}),
     // One quick retry: a person is waiting, and an unreachable server should say so promptly.
     retry: { limit: 1 },
   })

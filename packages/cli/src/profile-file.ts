@@ -20,6 +20,8 @@ export interface Profile {
   token?: string
   /** When `token` stops working (an OAuth sign-in's access token). */
   expires_at?: string
+  /** Trades for a new `token` once it has expired (`POST /oauth/refresh`), for 30 days. */
+  refresh_token?: string
   /** Who the credential signs in as, for `profiles` and `whoami`. */
   user?: string
 }
@@ -144,7 +146,7 @@ function isConfig(value: unknown): value is ProfileConfig {
       typeof profile === 'object' &&
       profile !== null &&
       typeof (profile as Profile).url === 'string' &&
-      ['api_key', 'api_key_header', 'token', 'expires_at', 'user'].every((key) =>
+      ['api_key', 'api_key_header', 'token', 'expires_at', 'refresh_token', 'user'].every((key) =>
         ['undefined', 'string'].includes(typeof (profile as Record<string, unknown>)[key]),
       ),
   )

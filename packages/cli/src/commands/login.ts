@@ -68,8 +68,7 @@ export async function loginCommand(options: LoginOptions, env = process.env): Pr
   if (options.json) {
     return printJson({ profile: name, url, user: profile.user, expires_at: profile.expires_at })
   }
-  const until = profile.expires_at ? ` until ${profile.expires_at}` : ''
-  note(`Signed in to ${url} as ${profile.user}${until} (profile ${name}, ${profileFilePath(env)}).`)
+  note(`Signed in to ${url} as ${profile.user} (profile ${name}, ${profileFilePath(env)}).`)
 }
 
 async function checkedCredential(url: string, options: LoginOptions): Promise<Profile> {
@@ -121,6 +120,7 @@ async function signInWithGitHub(
       url,
       token: tokens.access_token,
       expires_at: tokens.expires_at,
+      refresh_token: tokens.refresh_token,
       user: tokens.user.login,
     }
   } finally {
