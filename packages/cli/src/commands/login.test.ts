@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createClient } from '@agentapi-proxy/client'
 import { type FakeGitHub, startFakeGitHub, submitConsent } from '@agentapi-proxy/fake-github'
+import { eventually } from '@agentapi-proxy/server/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startProxy, type TestProxy } from '../../test/proxy.ts'
+import { ADMIN_KEY, startProxy, type TestProxy, withAuth } from '../../test/proxy.ts'
 import { spawnCli, watch } from '../../test/run-cli.ts'
 
 const BROWSER = fileURLToPath(new URL('../../test/fixtures/fake-browser.mjs', import.meta.url))
@@ -21,7 +22,7 @@ beforeAll(async () => {
   })
   proxy = await startProxy({
     auth: {
-      enabled: true,
+      ...withAuth.auth,
       github: {
         enabled: true,
         base_url: github.url,
@@ -39,6 +40,13 @@ afterAll(async () => {
   await proxy?.close()
   await github?.close()
 })
+
+/** What the fake browser saw, once it has written it (it may outlive the CLI by a moment). */
+function browserResult(path: string) {
+  return eventually(async () =>
+    existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined,
+  )
+}
 
 let homes = 0
 /** A fresh home and config dir inside the proxy's temp dir (removed with it). */
@@ -64,7 +72,7 @@ describe('agentapi-proxy login', { timeout: 120_000 }, () => {
     expect(login.stderr).toMatch(
       new RegExp(`Signed in to ${proxy.url} as ada \\(profile work, ${file}\\)`),
     )
-    expect(JSON.parse(readFileSync(result, 'utf8'))).toMatchObject({ status: 200 })
+    expect(await browserResult(result)).toMatchObject({ status: 200 })
     expect(statSync(file).mode & 0o777).toBe(0o600)
     expect(statSync(join(env.XDG_CONFIG_HOME, 'agentapi-proxy')).mode & 0o777).toBe(0o700)
     const work = profiles().work
@@ -136,7 +144,7 @@ describe('agentapi-proxy login', { timeout: 120_000 }, () => {
     })
     expect(login.code).toBe(4)
     expect(login.stderr).toMatch(/error: not signed in: the answer belongs to another sign-in/)
-    expect(JSON.parse(readFileSync(result, 'utf8'))).toMatchObject({ status: 400 })
+    expect(await browserResult(result)).toMatchObject({ status: 400 })
     expect(existsSync(file)).toBe(false)
   })
 
@@ -179,5 +187,52 @@ describe('agentapi-proxy login', { timeout: 120_000 }, () => {
     expect(code).toBe(4)
     expect(stderr.text).toContain('its state does not match')
     expect(existsSync(file)).toBe(false)
+  })
+
+  it('keeps an API key in a profile once the server accepts it, and refuses one it does not', async () => {
+    const { env, file, profiles } = home()
+    const plain = { ...env, AGENTAPI_PROXY_URL: '' }
+    const wrong = await proxy.cli(['login', '--url', proxy.url, '--api-key', `${ADMIN_KEY}x`], {
+      env: plain,
+    })
+    expect(wrong.code).toBe(4)
+    expect(existsSync(file)).toBe(false)
+    const login = await proxy.cli(
+      ['login', '--profile', 'ci', '--url', proxy.url, '--api-key', ADMIN_KEY],
+      {
+        env: plain,
+      },
+    )
+    expect(login.code, login.stderr).toBe(0)
+    expect(profiles().ci).toEqual({ url: proxy.url, api_key: ADMIN_KEY, user: 'alice' })
+    const keys = await proxy.cli(['keys', 'list', '--json'], { env: plain })
+    expect(keys.code, keys.stderr).toBe(0)
+  })
+
+  it('says what the admin must turn on when the server refuses loopback redirects', async () => {
+    const strict = await startProxy({
+      auth: {
+        enabled: true,
+        github: {
+          enabled: true,
+          base_url: github.url,
+          oauth: {
+            ...APP,
+            base_url: github.url,
+            allowed_redirect_uris: ['https://app.example.com/cb'],
+          },
+        },
+      },
+    })
+    try {
+      const { env } = home()
+      const login = await strict.cli(['login', '--no-browser'], { env })
+      expect(login.code).toBe(2)
+      expect(login.stderr).toMatch(
+        /^error: http:\/\/127\.0\.0\.1:\d+ does not accept a sign-in redirected to this machine \(http:\/\/127\.0\.0\.1:\d+\/callback\) — its admin can allow it with auth\.github\.oauth\.loopback_redirects: true\n$/,
+      )
+    } finally {
+      await strict.close()
+    }
   })
 })
