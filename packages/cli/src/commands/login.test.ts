@@ -92,7 +92,7 @@ describe('agentapi-proxy login', { timeout: 120_000 }, () => {
     expect(whoami.stdout).toMatch(/^3 at .* \(profile work\): role developer, .* by oauth\n$/)
     const shown = await proxy.cli(['profiles', 'list'], { env: plain })
     expect(shown.stdout).toMatch(
-      /^\* work\s+http:\/\/127\.0\.0\.1:\d+\s+ada\s+token aapo_[\w-]{2}…[\w-]{4}\s+\S+\n$/m,
+      /^\* work\s+http:\/\/127\.0\.0\.1:\d+\s+ada\s+token aapo_[\w-]{2}…[\w-]{4}\s+\S+ \(renews\)\n$/m,
     )
     expect(shown.stdout).not.toContain(work.token)
 

@@ -35,6 +35,7 @@ export async function listProfilesCommand(
       user: profile.user ?? null,
       credential: credentialOf(profile),
       expires_at: profile.expires_at ?? null,
+      renews: Boolean(profile.refresh_token),
     }))
     return printJson({ file: profileFilePath(env), profiles })
   }
@@ -46,7 +47,8 @@ export async function listProfilesCommand(
     profile.url,
     profile.user ?? '-',
     credentialOf(profile),
-    profile.expires_at ?? '-',
+    // An OAuth token renews itself with its refresh token: its expiry is no reason to log in.
+    profile.expires_at ? `${profile.expires_at}${profile.refresh_token ? ' (renews)' : ''}` : '-',
   ])
   printLine(renderTable(['  NAME', 'URL', 'USER', 'CREDENTIAL', 'EXPIRES'], rows))
 }
