@@ -154,8 +154,12 @@ describe('agentapi-proxy login', { timeout: 120_000 }, () => {
       ['pasted-url', (back: URL) => back.href],
       ['pasted-code', (back: URL) => back.searchParams.get('code') ?? ''],
     ] as const) {
+      const authorizePages = () =>
+        github.requests.filter((r) => r.path.startsWith('/login/oauth/authorize')).length
+      const before = authorizePages()
+      // BROWSER is set, but --no-browser wins: only the pasted answer can sign in.
       const child = spawnCli(['login', '--no-browser', '--profile', profile], {
-        env: { ...env, AGENTAPI_PROXY_URL: proxy.url },
+        env: { ...env, AGENTAPI_PROXY_URL: proxy.url, BROWSER },
         stdin: 'pipe',
       })
       const { stderr, exited } = watch(child)
@@ -166,6 +170,8 @@ describe('agentapi-proxy login', { timeout: 120_000 }, () => {
       child.stdin?.write(`${paste(back)}\n`)
       const { code } = await exited
       expect(code, stderr.text).toBe(0)
+      expect(stderr.text).not.toContain('Your browser was opened')
+      expect(authorizePages() - before).toBe(2) // submitConsent's page and form, nothing else
       const saved = profiles()[profile]
       const works = await createClient({ baseUrl: proxy.url, token: saved.token }).authStatus()
       expect(works).toMatchObject({ authenticated: true, auth_type: 'oauth' })
