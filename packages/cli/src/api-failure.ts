@@ -72,7 +72,7 @@ function explainApiError(error: ApiError, { subject }: FailureContext): CliError
   if (status === 401) {
     return new CliError(
       error.message,
-      'check --api-key or AGENTAPI_PROXY_API_KEY (or --token / AGENTAPI_PROXY_TOKEN)',
+      'check --api-key or AGENTAPI_PROXY_API_KEY (or --token / AGENTAPI_PROXY_TOKEN), or sign in again: agentapi-proxy login',
       ExitCode.auth,
     )
   }

@@ -4,6 +4,7 @@ import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
 import { mcp } from './argv/mcp.ts'
+import { login, logout, profiles, whoami } from './argv/profiles.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
 import { commandPath, strictArgs } from './argv/strict.ts'
@@ -29,6 +30,10 @@ const main = defineCommand({
     status,
     attach,
     keys,
+    login,
+    logout,
+    whoami,
+    profiles,
     openapi,
     'echo-agent': echoAgent,
     mcp,

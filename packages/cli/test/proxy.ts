@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { RunningServer } from '@agentapi-proxy/server'
 import { startTestServer } from '@agentapi-proxy/server/testing'
 import { runCli } from './run-cli.ts'
@@ -10,6 +11,8 @@ import { runCli } from './run-cli.ts'
  */
 export interface TestProxy {
   url: string
+  /** The server's temp dir, removed by `close` (a place for a test's own files). */
+  dir: string
   server: RunningServer
   /** Runs the CLI against this server (`--url` set through the environment). */
   cli(
@@ -59,6 +62,9 @@ export async function startProxy(extra: Record<string, unknown> = {}): Promise<T
     AGENTAPI_PROXY_URL: started.url,
     AGENTAPI_PROXY_API_KEY: '',
     AGENTAPI_PROXY_TOKEN: '',
+    AGENTAPI_PROXY_PROFILE: '',
+    // The profiles of whoever runs the tests are none of the tests' business.
+    XDG_CONFIG_HOME: join(started.dir, 'config'),
   }
   return {
     ...started,

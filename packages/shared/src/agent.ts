@@ -86,11 +86,13 @@ export type AgentStatusResponse = z.infer<typeof AgentStatusResponseSchema>
  * @example
  * const body: SendMessageRequest = { content: 'Fix the flaky test', type: 'user' }
  */
-export const SendMessageRequestSchema = z.strictObject({
-  $schema: SchemaLink,
-  content: z.string(),
-  type: MessageTypeSchema,
-})
+export const SendMessageRequestSchema = z
+  .strictObject({
+    $schema: SchemaLink,
+    content: z.string(),
+    type: MessageTypeSchema,
+  })
+  .meta({ example: { content: 'List the failing tests', type: 'user' } })
 export type SendMessageRequest = z.infer<typeof SendMessageRequestSchema>
 
 /**

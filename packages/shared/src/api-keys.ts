@@ -16,7 +16,14 @@ export const CreateApiKeyRequestSchema = z
     permissions: z.array(PermissionSchema).max(8).optional(),
     expires_at: TimestampSchema.optional(),
   })
-  .meta({ id: 'CreateApiKeyRequest' })
+  .meta({
+    id: 'CreateApiKeyRequest',
+    example: {
+      name: 'ci',
+      permissions: ['session:create', 'session:list'],
+      expires_at: '2027-01-01T00:00:00Z',
+    },
+  })
 export type CreateApiKeyRequest = z.infer<typeof CreateApiKeyRequestSchema>
 
 /**

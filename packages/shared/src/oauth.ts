@@ -10,9 +10,15 @@ import { TimestampSchema, UserIdSchema } from './common.ts'
  */
 export const OAuthAuthorizeRequestSchema = z
   .strictObject({
-    redirect_uri: z.url().max(2048).meta({ description: 'Must be in allowed_redirect_uris' }),
+    redirect_uri: z.url().max(2048).meta({
+      description:
+        'Must be in allowed_redirect_uris, or on http://127.0.0.1 or [::1] (any port) when loopback_redirects is on',
+    }),
   })
-  .meta({ id: 'OAuthAuthorizeRequest' })
+  .meta({
+    id: 'OAuthAuthorizeRequest',
+    example: { redirect_uri: 'http://127.0.0.1:5173/callback' },
+  })
 export type OAuthAuthorizeRequest = z.infer<typeof OAuthAuthorizeRequestSchema>
 
 /**
@@ -80,7 +86,10 @@ export type OAuthTokenResponse = z.infer<typeof OAuthTokenResponseSchema>
  */
 export const OAuthRefreshRequestSchema = z
   .strictObject({ refresh_token: z.string().min(1).max(512) })
-  .meta({ id: 'OAuthRefreshRequest' })
+  .meta({
+    id: 'OAuthRefreshRequest',
+    example: { refresh_token: 'aapr_Q2hhbmdlIG1lIGluIHRoZSBkb2NzIHBsZWFzZQ' },
+  })
 export type OAuthRefreshRequest = z.infer<typeof OAuthRefreshRequestSchema>
 
 /**

@@ -31,6 +31,12 @@ export const globalOptions = {
     valueHint: 'TOKEN',
     description: 'Bearer token: OAuth or GitHub (env AGENTAPI_PROXY_TOKEN)',
   },
+  profile: {
+    type: 'string',
+    valueHint: 'NAME',
+    description:
+      'Profile of the config file to use (env AGENTAPI_PROXY_PROFILE; see agentapi-proxy profiles)',
+  },
   json: { type: 'boolean', description: 'Print JSON (what the server answered) instead of text' },
 } as const satisfies ArgsDef
 
@@ -45,6 +51,7 @@ export function connectionOf(args: {
   'api-key'?: string | undefined
   'api-key-header'?: string | undefined
   token?: string | undefined
+  profile?: string | undefined
   json?: boolean | undefined
 }): ConnectionOptions {
   return {
@@ -52,6 +59,7 @@ export function connectionOf(args: {
     apiKey: args['api-key'],
     apiKeyHeader: args['api-key-header'],
     token: args.token,
+    profile: args.profile,
     json: args.json === true,
   }
 }

@@ -18,6 +18,13 @@ const COMMANDS = [
   ['keys', 'create'],
   ['keys', 'list'],
   ['keys', 'revoke'],
+  ['login'],
+  ['logout'],
+  ['whoami'],
+  ['profiles'],
+  ['profiles', 'list'],
+  ['profiles', 'use'],
+  ['profiles', 'remove'],
   ['openapi'],
   ['echo-agent'],
   ['mcp'],
@@ -28,7 +35,9 @@ describe('agentapi-proxy (every command)', () => {
     const { code, stdout } = await runCli([...command.filter(Boolean), '--help'])
     expect(code).toBe(0)
     expect(stdout).toContain('USAGE')
-    if (!['server', 'echo-agent', 'keys'].includes(command.join(' '))) {
+    // These read the server and the credential from the profile, not from --url.
+    const local = ['logout', 'profiles', 'profiles list', 'profiles use', 'profiles remove']
+    if (!['server', 'echo-agent', 'keys', ...local].includes(command.join(' '))) {
       expect(stdout).toContain('--url')
       expect(stdout).toContain('--json')
     }

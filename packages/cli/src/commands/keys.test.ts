@@ -15,7 +15,7 @@ describe('agentapi-proxy with auth on', () => {
     expect(wrong.code).toBe(4)
     expect(wrong.stdout).toBe('')
     expect(wrong.stderr).toMatch(
-      /^error: GET \/search → 401 unauthorized: .+ — check --api-key or AGENTAPI_PROXY_API_KEY \(or --token \/ AGENTAPI_PROXY_TOKEN\)\n$/,
+      /^error: GET \/search → 401 unauthorized: .+ — check --api-key or AGENTAPI_PROXY_API_KEY \(or --token \/ AGENTAPI_PROXY_TOKEN\), or sign in again: agentapi-proxy login\n$/,
     )
     const missing = await proxy.cli(['start'])
     expect(missing.code).toBe(4)

@@ -21,7 +21,13 @@ async function setup(options: { enterprise?: boolean; cacheTtlMs?: number } = {}
   let now = Date.parse('2026-03-01T09:00:00Z')
   const logLines: string[] = []
   const oauth = new OAuthService({
-    oauth: auth.github.oauth ?? { ...APP, scope: '', base_url: '', allowed_redirect_uris: [] },
+    oauth: auth.github.oauth ?? {
+      ...APP,
+      scope: '',
+      base_url: '',
+      allowed_redirect_uris: [],
+      loopback_redirects: false,
+    },
     github: client,
     resolver: new GitHubTokenResolver({
       client,

@@ -14,6 +14,7 @@ import type { GitHubIdentity, GitHubTokenResolver } from './github-token.ts'
 import type { OAuthStateStore, OAuthTokenRow, OAuthTokenStore } from './oauth-store.ts'
 import { issueTokens, oauthFamilyId, oauthTokenId } from './oauth-tokens.ts'
 import type { Principal } from './principal.ts'
+import { redirectAllowed } from './redirect-uri.ts'
 import { hashSecret, secretMatches } from './secret.ts'
 
 /** `auth.github.oauth` of the config. */
@@ -71,8 +72,10 @@ export class OAuthService {
 
   /** Starts a sign-in: a single-use `state` and the GitHub URL to send the browser to. */
   async authorize(redirectUri: string): Promise<OAuthAuthorizeResponse> {
-    if (!this.#oauth.allowed_redirect_uris.includes(redirectUri)) {
-      const message = 'Not in auth.github.oauth.allowed_redirect_uris'
+    if (!redirectAllowed(this.#oauth, redirectUri)) {
+      const message = this.#oauth.loopback_redirects
+        ? 'Not in auth.github.oauth.allowed_redirect_uris, nor an http://127.0.0.1 or http://[::1] URI'
+        : 'Not in auth.github.oauth.allowed_redirect_uris (and auth.github.oauth.loopback_redirects is off)'
       throw new AppError('invalid_request', `redirect_uri: ${message}`, {
         errors: [{ path: 'redirect_uri', message }],
       })

@@ -29,6 +29,12 @@ const OAuthSchema = z.strictObject({
   scope: z.string().default('read:user read:org'),
   base_url: z.url().default('https://github.com'),
   allowed_redirect_uris: z.array(z.url()).default([]),
+  loopback_redirects: z
+    .boolean()
+    .default(false)
+    .describe(
+      'also accept http://127.0.0.1:<any port>/… and http://[::1]:<any port>/… (RFC 8252 §7.3), for `agentapi-proxy login`',
+    ),
 })
 
 const AuthSchema = z.strictObject({

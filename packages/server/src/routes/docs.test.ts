@@ -51,6 +51,19 @@ describe('/docs', () => {
         for (const name of ['Send a message', 'Follow the conversation', 'Upload a file']) {
           await page.getByText(name, { exact: true }).first().waitFor({ state: 'attached' })
         }
+        // Each error tab shows that error: a 404 of "Get a session" is session_not_found, not
+        // the 422 every tab once showed.
+        const getSession = page.locator('[id$="tag/sessions/GET/sessions/{sessionId}"]').first()
+        await getSession.scrollIntoViewIfNeeded()
+        const examples = getSession.locator('[aria-label="Example Responses"]')
+        await examples.getByRole('tab', { name: 'Status: 404' }).click()
+        const shown = examples.locator('pre').first()
+        await shown.filter({ hasText: 'session_not_found' }).waitFor()
+        const notFound = JSON.parse((await shown.textContent()) ?? '')
+        expect(notFound).toMatchObject({ status: 404, code: 'session_not_found' })
+        await examples.getByRole('tab', { name: 'Status: 422' }).click()
+        await shown.filter({ hasText: 'invalid_request' }).waitFor()
+        expect(JSON.parse((await shown.textContent()) ?? '')).toMatchObject({ status: 422 })
         expect(await page.title()).toBe('agentapi-proxy API reference')
         await page.locator('h1', { hasText: 'agentapi-proxy' }).waitFor({ state: 'visible' })
         expect(offsite).toEqual([])

@@ -7,6 +7,7 @@ import {
   CreatedApiKeySchema,
   RevokedApiKeySchema,
 } from '../api-keys.ts'
+import { problemExample as example } from './problem-examples.ts'
 import { authenticated, json, jsonBody, problems } from './responses.ts'
 
 export const listApiKeys = createRoute({
@@ -20,7 +21,16 @@ export const listApiKeys = createRoute({
     'revoked keys and keys revoked with the credential that minted them are not listed.',
   security: authenticated,
   request: { query: ApiKeyListQuerySchema },
-  responses: { 200: json(ApiKeyListSchema, 'One page of keys'), ...problems(401, 403, 422) },
+  responses: {
+    200: json(ApiKeyListSchema, 'One page of keys'),
+    ...problems(
+      401,
+      example('forbidden', "Only admins list other users' API keys"),
+      example('invalid_request', 'Invalid query: limit: Too big: expected number to be <=500', {
+        errors: [{ path: 'limit', message: 'Too big: expected number to be <=500' }],
+      }),
+    ),
+  },
 })
 
 export const createApiKey = createRoute({
@@ -39,7 +49,42 @@ export const createApiKey = createRoute({
   request: { body: jsonBody(CreateApiKeyRequestSchema) },
   responses: {
     201: json(CreatedApiKeySchema, 'The key, with its secret'),
-    ...problems(400, 401, 403, 409, 422),
+    ...problems(
+      400,
+      401,
+      example('forbidden', 'You cannot grant permissions you lack: session:delete'),
+      example('forbidden', 'Only admins create API keys for other users'),
+      example(
+        'conflict',
+        'Auth is off (auth.enabled: false), so no request is checked against an API key; turn auth on before minting keys',
+      ),
+      example(
+        'invalid_request',
+        'expires_at: Must not be later than 2026-03-31T09:00:00.000Z, when the credential creating it expires',
+        {
+          errors: [
+            {
+              path: 'expires_at',
+              message:
+                'Must not be later than 2026-03-31T09:00:00.000Z, when the credential creating it expires',
+            },
+          ],
+        },
+      ),
+      example(
+        'invalid_request',
+        'bob already holds 100 active API keys (auth.managed_keys.max_per_user); revoke one first',
+        {
+          errors: [
+            {
+              path: 'user_id',
+              message:
+                'bob already holds 100 active API keys (auth.managed_keys.max_per_user); revoke one first',
+            },
+          ],
+        },
+      ),
+    ),
   },
 })
 
@@ -59,5 +104,9 @@ export const deleteApiKey = createRoute({
         .meta({ param: { name: 'keyId', in: 'path' } }),
     }),
   },
-  responses: { 200: json(RevokedApiKeySchema, 'Revoked'), ...problems(401, 403, 404) },
+  // Someone else's key answers 404 like a missing one, never 403: key ids cannot be probed.
+  responses: {
+    200: json(RevokedApiKeySchema, 'Revoked'),
+    ...problems(401, example('not_found', 'No API key key_01hx3f9c2a7b')),
+  },
 })

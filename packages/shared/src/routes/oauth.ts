@@ -7,6 +7,7 @@ import {
   OAuthRefreshRequestSchema,
   OAuthTokenResponseSchema,
 } from '../oauth.ts'
+import { problemExample as example } from './problem-examples.ts'
 import { json, jsonBody, problems } from './responses.ts'
 
 export const oauthAuthorize = createRoute({
@@ -18,7 +19,23 @@ export const oauthAuthorize = createRoute({
   request: { body: jsonBody(OAuthAuthorizeRequestSchema) },
   responses: {
     200: json(OAuthAuthorizeResponseSchema, 'Where to send the browser'),
-    ...problems(400, 403, 422),
+    ...problems(
+      400,
+      example('not_found', 'GitHub OAuth is not configured on this server (auth.github.oauth)'),
+      example(
+        'invalid_request',
+        'redirect_uri: Not in auth.github.oauth.allowed_redirect_uris (and auth.github.oauth.loopback_redirects is off)',
+        {
+          errors: [
+            {
+              path: 'redirect_uri',
+              message:
+                'Not in auth.github.oauth.allowed_redirect_uris (and auth.github.oauth.loopback_redirects is off)',
+            },
+          ],
+        },
+      ),
+    ),
   },
 })
 
@@ -31,7 +48,25 @@ export const oauthCallback = createRoute({
   request: { query: OAuthCallbackQuerySchema },
   responses: {
     200: json(OAuthTokenResponseSchema, 'Signed in'),
-    ...problems(400, 401, 422, 502),
+    ...problems(
+      example(
+        'bad_request',
+        'Unknown, expired or already used OAuth state; start again with POST /oauth/authorize',
+      ),
+      example(
+        'unauthorized',
+        'GitHub refused the sign-in: bad_verification_code (The code passed is incorrect or expired.); sign in again',
+      ),
+      example(
+        'forbidden',
+        'GitHub refused GET /user/teams (the token needs one of these scopes: read:org): Resource not accessible by integration',
+      ),
+      example('not_found', 'GitHub OAuth is not configured on this server (auth.github.oauth)'),
+      example('invalid_request', 'Invalid query: code: Required (string)', {
+        errors: [{ path: 'code', message: 'Required (string)' }],
+      }),
+      example('service_unavailable', "GitHub's token endpoint answered 502 without a token"),
+    ),
   },
 })
 
@@ -42,7 +77,20 @@ export const oauthRefresh = createRoute({
   summary: 'Refresh a token',
   description: 'Trade a refresh token for a new token pair',
   request: { body: jsonBody(OAuthRefreshRequestSchema) },
-  responses: { 200: json(OAuthTokenResponseSchema, 'New tokens'), ...problems(400, 401, 422) },
+  responses: {
+    200: json(OAuthTokenResponseSchema, 'New tokens'),
+    ...problems(
+      400,
+      example('unauthorized', 'This refresh token was already used; sign in again'),
+      example(
+        'credentials_expired',
+        'This sign-in expired at 2026-03-31T09:00:00.000Z; sign in again',
+      ),
+      example('invalid_request', 'Invalid body: refresh_token: Required (string)', {
+        errors: [{ path: 'refresh_token', message: 'Required (string)' }],
+      }),
+    ),
+  },
 })
 
 export const oauthLogout = createRoute({
@@ -52,5 +100,10 @@ export const oauthLogout = createRoute({
   summary: 'Sign out',
   description: "Revoke the caller's token server-side (and the GitHub grant)",
   security: [{ bearer: [] }],
-  responses: { 200: json(OAuthLogoutResponseSchema, 'Signed out'), ...problems(401) },
+  responses: {
+    200: json(OAuthLogoutResponseSchema, 'Signed out'),
+    ...problems(
+      example('unauthorized', 'Send the token to sign out as "Authorization: Bearer <token>"'),
+    ),
+  },
 })

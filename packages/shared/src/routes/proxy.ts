@@ -9,13 +9,33 @@ import {
   UploadResponseSchema,
 } from '../agent.ts'
 import { SessionIdSchema } from '../common.ts'
+import { problemExample as example, EXAMPLE_SESSION_ID as ID } from './problem-examples.ts'
 import { authenticated, json, jsonBody, problems } from './responses.ts'
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
 const sessionParam = SessionIdSchema.meta({ param: { name: 'sessionId', in: 'path' } })
 const params = z.object({ sessionId: sessionParam })
-const PROXY_PROBLEMS = problems(401, 403, 404, 410, 502, 503)
+const PROXY_PROBLEMS = problems(
+  401,
+  example('forbidden', 'Talking to a session needs the session:access permission'),
+  example('session_not_found', `No session ${ID} is visible to you`),
+  example(
+    'session_ended',
+    `Session ${ID} has stopped and has no agent any more; start a new session (POST /start)`,
+    { session_status: 'stopped', session_error: null },
+  ),
+  example(
+    'session_ended',
+    `The agent exited by itself with code 7: session ${ID} has no agent any more; GET /sessions/${ID} shows its last output`,
+    { session_status: 'failed', session_error: 'The agent exited by itself with code 7' },
+  ),
+  example(
+    'agent_unavailable',
+    `The agent of session ${ID} is not reachable; it may have exited. GET /sessions/${ID} shows its state (ECONNREFUSED)`,
+  ),
+  example('session_not_ready', `Session ${ID} is starting; try again shortly`),
+)
 const ACCESS =
   'Permission session:access; the owner or an admin. Forwarded to the session’s agentapi.'
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from '../problem.ts'
+import { DEFAULT_PROBLEMS, type ProblemExample, type ProblemStatus } from './problem-examples.ts'
 
 const PROBLEM_DESCRIPTIONS = {
   400: 'Malformed request (e.g. a body that is not JSON)',
@@ -15,22 +16,49 @@ const PROBLEM_DESCRIPTIONS = {
   501: 'Not implemented in this version',
   502: "The session's agent did not answer, or died during the request; `detail` says why",
   503: 'Not ready yet; see Retry-After',
-} as const
+} as const satisfies Record<ProblemStatus, string>
 
-type ProblemStatus = keyof typeof PROBLEM_DESCRIPTIONS
-
-/** Problem+json response entries for the given statuses (plus 500 and 501, always possible). */
-export function problems(...statuses: ProblemStatus[]) {
-  const all = [...new Set<ProblemStatus>([...statuses, 500, 501])]
+/**
+ * Problem+json response entries: a status alone gets the usual example of that status
+ * ({@link DEFAULT_PROBLEMS}); an example of the route's own (one or several per status) replaces
+ * it. 500 and 501 are always possible, so always listed.
+ *
+ * @example
+ * problems(401, 403, problemExample('session_not_found', 'No session 0b6c… is visible to you'))
+ */
+export function problems(...entries: Array<ProblemStatus | ProblemExample>) {
+  const own = new Map<number, ProblemExample[]>()
+  for (const entry of entries) {
+    if (typeof entry === 'number') continue
+    own.set(entry.status, [...(own.get(entry.status) ?? []), entry])
+  }
+  const statuses = entries.map((entry) => (typeof entry === 'number' ? entry : entry.status))
+  const all = [...new Set([...statuses, 500, 501])] as ProblemStatus[]
   return Object.fromEntries(
     all.map((status) => [
       status,
       {
         description: PROBLEM_DESCRIPTIONS[status],
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+        content: {
+          [PROBLEM_CONTENT_TYPE]: {
+            schema: ProblemSchema,
+            examples: examplesOf(own.get(status) ?? DEFAULT_PROBLEMS[status]),
+          },
+        },
       },
     ]),
   )
+}
+
+// OpenAPI's named examples: one per code (Scalar lists them by name), numbered when a code repeats.
+function examplesOf(examples: readonly ProblemExample[]) {
+  const named: Record<string, { summary: string; value: ProblemExample }> = {}
+  for (const example of examples) {
+    const taken = Object.keys(named).filter((name) => name.startsWith(example.code)).length
+    const name = taken === 0 ? example.code : `${example.code}_${taken + 1}`
+    named[name] = { summary: `${example.status} ${example.code}`, value: example }
+  }
+  return named
 }
 
 /** A JSON success response entry. */
