@@ -12,3 +12,4 @@ export {
   searchSessions,
   startSession,
 } from './sessions.ts'
+export { createShare, listShares, revokeShare, revokeShares, sharedRoutes } from './shares.ts'
