@@ -131,7 +131,7 @@ describe('a share link', () => {
       for (const headers of [
         { 'x-api-key': link.token },
         { authorization: `Bearer ${link.token}` },
-      ]) {
+      ] as Record<string, string>[]) {
         const res = await fetch(`${proxy.url}${path}`, { method, headers })
         expect(res.status, `${method} ${path}`).toBe(401)
       }
