@@ -5,6 +5,7 @@ import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
+import { share } from './argv/share.ts'
 import { commandPath, strictArgs } from './argv/strict.ts'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
@@ -28,6 +29,7 @@ const main = defineCommand({
     status,
     attach,
     keys,
+    share,
     openapi,
     'echo-agent': echoAgent,
   },
