@@ -186,7 +186,13 @@ describe('a share link', () => {
     since = performance.now()
     expect((await call(proxy.url, ALICE, 'DELETE', `/sessions/${doomed}`)).status).toBe(200)
     await expectCutWithin(second, since)
-    expect((await call(proxy.url, '', 'GET', `${c.path}status`)).status).toBe(410)
+    const ended = await call(proxy.url, '', 'GET', `${c.path}status`)
+    expect(ended.status).toBe(410)
+    expect(ended.body.code).toBe('session_ended')
+    // An ended session has nothing left to share.
+    const late = await call(proxy.url, ALICE, 'POST', `/sessions/${doomed}/share`)
+    expect(late.status).toBe(410)
+    expect(late.body.code).toBe('session_ended')
   })
 
   it('shows the owner how many viewers are connected', async () => {
