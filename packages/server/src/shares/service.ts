@@ -24,6 +24,10 @@ export const SHARE_TOKEN_PREFIX = 'aas_'
 // The prefix and 8 of the 43 random characters: enough to tell links apart in a list.
 const SHOWN_LENGTH = SHARE_TOKEN_PREFIX.length + 8
 
+// A link expired this long ago is deleted when the next one is made: long enough to answer
+// `share_expired` (not "unknown") to someone who opens it late, short enough to keep the table small.
+const KEEP_EXPIRED_MS = 24 * 60 * 60 * 1000
+
 /**
  * The credential id a link's exchanges are registered under in the stream registry.
  *
@@ -106,6 +110,7 @@ export class ShareService {
       expires_at: expiryFor(request, now),
       revoked_at: null,
     }
+    await this.#options.store.sweep(new Date(now - KEEP_EXPIRED_MS).toISOString())
     await this.#options.store.insert(row)
     const path = `/s/${token}/`
     return { ...this.#toShare(row), token, path, url: new URL(path, origin).href }

@@ -154,6 +154,11 @@ describe('a share link', () => {
     const afterExpiry = await call(proxy.url, '', 'GET', `${expired.path}messages`)
     expect(afterExpiry.status).toBe(410)
     expect(afterExpiry.body.code).toBe('share_expired')
+
+    // A day after its expiry a link is swept away when the next one is made: then it is unknown.
+    expireAt(expired.id, new Date(Date.now() - 25 * 3600_000))
+    await share()
+    expect((await call(proxy.url, '', 'GET', `${expired.path}messages`)).status).toBe(404)
   })
 
   it('is cut within a second when revoked, and when it expires', async () => {

@@ -96,5 +96,16 @@ export function describeShareStoreContract(name: string, subject: ContractSubjec
       expect(await store.stillActive(ids, at(4))).toStrictEqual([live.id])
       expect(await store.stillActive([], at(4))).toStrictEqual([])
     })
+
+    it('sweeps the rows expired by a time, revoked or not, and keeps the rest', async () => {
+      const old = sampleShareRow({ expires_at: at(2) })
+      const oldRevoked = sampleShareRow({ expires_at: at(3), revoked_at: at(1) })
+      const live = sampleShareRow({ expires_at: at(9) })
+      for (const row of [old, oldRevoked, live]) await store.insert(row)
+      expect(await store.sweep(at(3))).toBe(2)
+      expect(await store.findByHash(old.hash)).toBeUndefined()
+      expect(await store.findByHash(oldRevoked.hash)).toBeUndefined()
+      expect(await store.findByHash(live.hash)).toStrictEqual(live)
+    })
   })
 }

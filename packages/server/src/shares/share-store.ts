@@ -36,6 +36,8 @@ export interface ShareStore {
   revokeAll(sessionId: string, revokedAt: string): Promise<string[]>
   /** Which of these ids are neither revoked nor expired at `now`. */
   stillActive(ids: readonly string[], now: string): Promise<string[]>
+  /** Deletes the rows that expired at or before `before`; how many. */
+  sweep(before: string): Promise<number>
 }
 
 /**
@@ -90,6 +92,16 @@ export class MemoryShareStore implements ShareStore {
       const row = this.#rows.get(id)
       return row !== undefined && isActive(row, now)
     })
+  }
+
+  async sweep(before: string): Promise<number> {
+    let deleted = 0
+    for (const [id, row] of this.#rows) {
+      if (row.expires_at > before) continue
+      this.#rows.delete(id)
+      deleted++
+    }
+    return deleted
   }
 }
 

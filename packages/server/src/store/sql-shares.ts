@@ -76,4 +76,12 @@ export class SqlShareStore implements ShareStore {
       .execute()
     return rows.map((row) => row.id)
   }
+
+  async sweep(before: string): Promise<number> {
+    const { numDeletedRows } = await this.#db
+      .deleteFrom('session_shares')
+      .where('expires_at', '<=', before)
+      .executeTakeFirst()
+    return Number(numDeletedRows)
+  }
 }

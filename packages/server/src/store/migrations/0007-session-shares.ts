@@ -29,6 +29,12 @@ export function sessionSharesMigration(dialect: SqlDialectName): Migration {
         .on('session_shares')
         .columns(['session_id', 'created_at', 'id'])
         .execute()
+      // What each new link's sweep of long-expired ones walks.
+      await db.schema
+        .createIndex('session_shares_expiry_idx')
+        .on('session_shares')
+        .column('expires_at')
+        .execute()
     },
   }
 }
