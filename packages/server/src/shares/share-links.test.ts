@@ -103,6 +103,10 @@ describe('a share link', () => {
       ['PUT', 'status', undefined],
       ['DELETE', 'messages', undefined],
       ['GET', 'openapi.json', undefined],
+      ['GET', 'search', undefined],
+      ['GET', `sessions/${other}`, undefined],
+      ['GET', `${other}/status`, undefined],
+
       ['GET', '', undefined],
     ] as const
     for (const [method, rest, body] of refused) {
@@ -111,6 +115,7 @@ describe('a share link', () => {
       expect(res.type).toContain('application/problem+json')
       expect(res.body.code).toBe('forbidden')
     }
+    expect((await fetch(`${proxy.url}${link.path}status`, { method: 'HEAD' })).status).toBe(403)
     // Dot segments sent as they are (fetch would resolve them first) are no way out either.
     for (const up of ['../../', '%2e%2e/%2e%2e/', '..%2f..%2f']) {
       expect((await rawGet(`${link.path}${up}${other}/status`)).status).toBe(403)
