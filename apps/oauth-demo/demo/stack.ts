@@ -180,6 +180,15 @@ async function startApp(port: number, proxyUrl: string): Promise<ViteDevServer> 
         [`^${API_PREFIX}`]: {
           target: proxyUrl,
           rewrite: (path) => path.slice(API_PREFIX.length - 1),
+          // http-proxy leaves the browser's response open when the proxy cuts a stream (a revoked
+          // share link, a deleted session): pass the cut on, so the page sees it end.
+          configure: (proxy) => {
+            proxy.on('proxyRes', (proxyRes, _req, res) => {
+              proxyRes.once('close', () => {
+                if (!proxyRes.complete) res.destroy()
+              })
+            })
+          },
         },
       },
     },

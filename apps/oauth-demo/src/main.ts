@@ -1,11 +1,13 @@
 // The OAuth demo: sign in with GitHub through agentapi-proxy, then start sessions and chat with
-// their agents. Three places: `/` (sign-in or dashboard), `/callback` (GitHub sends the browser
-// back here) and `/sessions/<id>` (the dashboard with that session's chat open).
+// their agents. Four places: `/` (sign-in or dashboard), `/callback` (GitHub sends the browser
+// back here), `/sessions/<id>` (the dashboard with that session's chat open) and
+// `/shared#<token>` (a session watched through a share link, signed out, read-only).
 import './style.css'
 import type { View } from './elements.ts'
 import { errorText } from './error-text.ts'
 import { currentSignIn, finishSignIn } from './sign-in.ts'
 import { type Dashboard, dashboard, type SignedOutMessage } from './views/dashboard.ts'
+import { sharedChat } from './views/shared-chat.ts'
 import { signInPage } from './views/sign-in-page.ts'
 
 const root = document.querySelector<HTMLElement>('#app') ?? document.body
@@ -30,6 +32,12 @@ function signedOut(message?: SignedOutMessage): void {
 }
 
 function route(): void {
+  // A share link needs no sign-in, and shows the same whoever opens it.
+  if (location.pathname === '/shared') {
+    board = undefined
+    show(sharedChat(decodeURIComponent(location.hash.slice(1))))
+    return
+  }
   const signedIn = currentSignIn()
   if (!signedIn) {
     signedOut()

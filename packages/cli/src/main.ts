@@ -7,6 +7,7 @@ import { mcp } from './argv/mcp.ts'
 import { login, logout, profiles, whoami } from './argv/profiles.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
+import { share } from './argv/share.ts'
 import { commandPath, strictArgs } from './argv/strict.ts'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
@@ -34,6 +35,7 @@ const main = defineCommand({
     logout,
     whoami,
     profiles,
+    share,
     openapi,
     'echo-agent': echoAgent,
     mcp,

@@ -13,6 +13,8 @@ export type {
   AuthTypesResponse,
   CreateApiKeyRequest,
   CreatedApiKey,
+  CreatedShare,
+  CreateShareRequest,
   DeleteSessionResponse,
   ErrorCode,
   Health,
@@ -27,12 +29,15 @@ export type {
   Problem,
   Readiness,
   RevokedApiKey,
+  RevokedShares,
   SearchResponse,
   SendMessageResponse,
   Session,
   SessionLogs,
   SessionStatus,
   SessionSummary,
+  Share,
+  ShareList,
   StartSessionRequest,
   StatusChange,
   Tags,
@@ -53,4 +58,7 @@ export type { HealthApi } from './health.ts'
 export type { SearchOptions } from './search-params.ts'
 export { ServerUnreachableError } from './server-unreachable-error.ts'
 export type { LogsOptions, SessionsApi } from './sessions.ts'
+export type { SharedSession, SharedSessionOptions } from './shared-session.ts'
+export { openSharedSession } from './shared-session.ts'
+export type { SharesApi } from './shares.ts'
 export type { WaitForStatusOptions } from './wait-for-status.ts'

@@ -17,7 +17,9 @@ import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
 import { registerLandingRoute } from './routes/landing.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
+import { registerShareRoutes } from './routes/shares.ts'
 import type { SessionService } from './sessions/service.ts'
+import type { ShareService } from './shares/service.ts'
 import { validationError } from './validation.ts'
 
 /** What {@link createApp} is built from; tests pass real collaborators on port 0. */
@@ -26,6 +28,8 @@ export interface AppDeps {
   sessions: SessionService
   auth: Auth
   config: Readonly<Config>
+  /** Share links; their routes are left out without it. */
+  shares?: ShareService
   /** Named checks `/ready` runs (e.g. the store's ping). */
   readiness?: Record<string, ReadinessCheck>
   /** Largest JSON body the API accepts, in bytes (the proxy path has its own rules). */
@@ -65,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.use(principalMiddleware(deps.auth.authenticate))
   registerHealthRoutes(app, deps.readiness ?? {})
   registerSessionRoutes(app, deps.sessions)
+  if (deps.shares) registerShareRoutes(app, deps.shares)
   registerAuthRoutes(app, deps.auth, deps.config)
   const document = buildOpenApiDocument()
   registerMcpRoute(app, {

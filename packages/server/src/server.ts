@@ -17,6 +17,8 @@ import {
 } from './proxy/index.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
+import { OpenLinks } from './shares/open-links.ts'
+import { ShareService, shareCredentialId } from './shares/service.ts'
 import { type BoundListener, bindListener } from './startup/listener.ts'
 import { type Checked, preflight } from './startup/preflight.ts'
 import { type OpenedStore, openStore } from './store/open.ts'
@@ -72,6 +74,8 @@ interface Services {
   auth: Auth
   sessions: SessionService
   streams: StreamRegistry
+  shares: ShareService
+  links: OpenLinks
 }
 
 /** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
@@ -106,11 +110,29 @@ async function openServices(
     if (restored.adopted + restored.restarted + restored.reaped > 0) {
       logger.info(restored, 'restored sessions')
     }
-    return { opened, auth, sessions, streams }
+    const { shares, links } = shareServices(opened, sessions, streams, logger)
+    return { opened, auth, sessions, streams, shares, links }
   } catch (error) {
     await opened.close()
     throw error
   }
+}
+
+/** Share links, whose streams end through the same registry as credentials'. */
+function shareServices(
+  opened: OpenedStore,
+  sessions: SessionService,
+  streams: StreamRegistry,
+  logger: Logger,
+): { shares: ShareService; links: OpenLinks } {
+  const cut = (ids: readonly string[]) => streams.revoke(ids.map(shareCredentialId))
+  const links = new OpenLinks({
+    store: opened.shares,
+    cut,
+    onError: (error) => logger.warn({ err: error }, 'could not check the open share links'),
+  })
+  const shares = new ShareService({ store: opened.shares, sessions, links, cut })
+  return { shares, links }
 }
 
 /** Child processes on this machine, or pods on the configured cluster. */
@@ -136,7 +158,7 @@ async function provisionerFromConfig(
 function serve(
   options: StartServerOptions,
   agent: AgentChoice,
-  { opened, auth, sessions, streams }: Services,
+  { opened, auth, sessions, streams, shares, links }: Services,
   bound: BoundListener,
 ): RunningServer {
   const { config, logger } = options
@@ -145,6 +167,7 @@ function serve(
     config,
     auth,
     sessions,
+    shares,
     readiness: { store: () => opened.store.ping() },
   })
   const forwarder = createForwarder({
@@ -154,6 +177,7 @@ function serve(
     cors: { allowedOrigins: config.cors.allowed_origins },
     apiKeyHeader: config.auth.static.header_name,
     streams,
+    shares: { resolve: (token) => shares.resolve(token), links },
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".
@@ -175,6 +199,7 @@ function serve(
       await sessions.shutdown()
       server.closeAllConnections()
       await forwarder.close()
+      links.close()
       await closed
       await opened.close()
     },

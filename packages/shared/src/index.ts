@@ -143,3 +143,20 @@ export {
   StartSessionRequestSchema,
   tagFilters,
 } from './sessions.ts'
+export type {
+  CreatedShare,
+  CreateShareRequest,
+  RevokedShares,
+  Share,
+  ShareList,
+} from './shares.ts'
+export {
+  CreatedShareSchema,
+  CreateShareRequestSchema,
+  RevokedSharesSchema,
+  SHARE_DEFAULT_SECONDS,
+  SHARE_MAX_SECONDS,
+  ShareIdSchema,
+  ShareListSchema,
+  ShareSchema,
+} from './shares.ts'

@@ -2,6 +2,7 @@ import { ApiError, type Client, type ConversationState } from '@agentapi-proxy/c
 import { h, type View } from '../elements.ts'
 import { errorText } from '../error-text.ts'
 import { agentPill, shortId, tagChips } from './pills.ts'
+import { shareButton } from './share-button.ts'
 import { Transcript } from './transcript.ts'
 
 /** What the chat needs from the page around it. */
@@ -30,6 +31,7 @@ export function chatPanel(options: ChatOptions): Chat {
   const controller = new AbortController()
   const status = h('span', { className: 'chat-pills' })
   const stop = h('button', { type: 'button', className: 'danger small' }, 'Stop session')
+  const share = shareButton(client, sessionId, options.report)
   const log = h('ol', { className: 'messages' })
   const line = h('p', { className: 'chat-line', role: 'status' }, 'Connecting to the agent…')
   const input = h('textarea', {
@@ -47,7 +49,9 @@ export function chatPanel(options: ChatOptions): Chat {
       { className: 'chat-head' },
       h('h2', {}, 'Session ', h('code', { title: sessionId }, shortId(sessionId))),
       status,
+      share.button,
       stop,
+      share.field,
     ),
     log,
     line,
@@ -67,6 +71,7 @@ export function chatPanel(options: ChatOptions): Chat {
     ended = true
     controller.abort()
     stop.hidden = true
+    share.button.hidden = true
     updateComposer()
   }
 

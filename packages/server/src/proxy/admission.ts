@@ -38,6 +38,24 @@ export async function admit(
   return { url: reachable(target, sessionId), secret: target.secret ?? null }
 }
 
+/**
+ * Where the agent of a session read through a share link is: no principal, the token was the
+ * proof. A session pruned since the link was made answers as an unknown link.
+ *
+ * @example
+ * const { url, secret } = await admitShared(directory, share.session_id)
+ */
+export async function admitShared(
+  directory: SessionDirectory,
+  sessionId: string,
+): Promise<{ url: string; secret: string | null }> {
+  const target = await directory.lookup(sessionId)
+  if (target === undefined) {
+    throw new AppError('share_not_found', 'This share link does not exist or was revoked')
+  }
+  return { url: reachable(target, sessionId), secret: target.secret ?? null }
+}
+
 function reachable(target: ProxyTarget, sessionId: string): string {
   switch (target.status) {
     case 'active':

@@ -30,6 +30,8 @@ export interface Caller {
   /** The path after the session id, with its query: `/events`, `/messages?x=1`. */
   rest: string
   requestId: string
+  /** What stands before `rest` in problem `instance`s; `/<sessionId>` unless set. */
+  base?: string
 }
 
 type Controller = Dispatcher.DispatchController
@@ -197,9 +199,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   #instance(): string {
-    const { sessionId, rest } = this.#caller
-    const query = rest.indexOf('?')
-    return `/${sessionId}${query === -1 ? rest : rest.slice(0, query)}`
+    return instanceOf(this.#caller)
   }
 
   #log(level: 'debug' | 'warn', status: number, error?: string): void {
@@ -211,6 +211,18 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (error) logger.warn({ ...line, path: this.#instance(), error }, 'agent request failed')
     else logger.debug({ ...line, path: this.#instance() }, 'proxied')
   }
+}
+
+/**
+ * The path a problem about this exchange names, without the query.
+ *
+ * @example
+ * instanceOf({ sessionId: 'abc', rest: '/events?x=1', … }) // '/abc/events'
+ */
+export function instanceOf(caller: Pick<Caller, 'sessionId' | 'rest' | 'base'>): string {
+  const { rest } = caller
+  const query = rest.indexOf('?')
+  return `${caller.base ?? `/${caller.sessionId}`}${query === -1 ? rest : rest.slice(0, query)}`
 }
 
 function isEventStream(contentType: string | string[] | undefined): boolean {

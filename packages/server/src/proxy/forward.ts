@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Principal } from '../auth/principal.ts'
-import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { SessionDirectory } from '../sessions/directory.ts'
 import { type Authenticate, admit } from './admission.ts'
@@ -8,7 +7,8 @@ import { BackendPools, DEFAULT_TIMEOUTS, type ForwardTimeouts } from './backends
 import { CorsPolicy } from './cors.ts'
 import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
 import { requestIdOf } from './headers.ts'
-import { sendProblem } from './problem.ts'
+import { answerPreflight, refuse } from './refusal.ts'
+import { handleShared, type SharedLinks } from './shared-link.ts'
 import type { StreamRegistry } from './stream-registry.ts'
 
 /** What {@link createForwarder} is built from. */
@@ -23,6 +23,8 @@ export interface ForwarderOptions {
   apiKeyHeader?: string
   /** Where open exchanges are tracked, to be cut on revocation, expiry or session delete. */
   streams?: StreamRegistry
+  /** Share links; `/s/<token>/…` answers 404 without them. */
+  shares?: SharedLinks
 }
 
 /** The reverse proxy for `/:sessionId/*`. */
@@ -33,6 +35,11 @@ export interface Forwarder {
    * rejects: every failure becomes a problem+json answer or a cut connection.
    */
   handle(req: IncomingMessage, res: ServerResponse, sessionId: string, rest: string): void
+  /**
+   * Proxies one read through a share link: `rest` as in {@link handle}, after the token. Only
+   * GET of `/status`, `/messages` and `/events`; no credentials asked for or forwarded.
+   */
+  handleShared(req: IncomingMessage, res: ServerResponse, token: string, rest: string): void
   /** Closes every connection to the agents (server shutdown). */
   close(): Promise<void>
 }
@@ -86,6 +93,9 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         (error: unknown) => refuse(context, caller, error),
       )
     },
+    handleShared(req, res, token, rest) {
+      handleShared(context, options.shares, { req, res, token, rest })
+    },
     close: () => pools.close(),
   }
 }
@@ -120,43 +130,4 @@ function track(context: ExchangeContext, caller: Caller, principal: Principal): 
 
 function headerName(configured: string | undefined): string {
   return (configured ?? 'X-API-Key').toLowerCase()
-}
-
-function answerPreflight(context: ExchangeContext, { req, res, requestId }: Caller): void {
-  try {
-    const out = context.cors.preflightHeaders(req.headers.origin, req.headers)
-    out.push('x-request-id', requestId, 'content-length', '0')
-    res.writeHead(204, out)
-    res.end()
-  } catch (bug) {
-    // A request listener must not throw: it would be an uncaught exception.
-    context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
-    res.destroy()
-  }
-}
-
-/**
- * Answers an authentication, authorization or lookup failure — or a bug — as problem+json. It
- * runs as a promise handler, where a throw would be an unhandled rejection that ends the
- * process, so it cannot throw.
- */
-function refuse(context: ExchangeContext, caller: Caller, error: unknown): void {
-  const { req, res, sessionId, rest, requestId } = caller
-  try {
-    if (res.destroyed) return
-    const instance = `/${sessionId}${rest.split('?', 1)[0]}`
-    let problem: AppError
-    if (error instanceof AppError) problem = error
-    else {
-      // Logged once with its stack; the caller gets only the request id to quote.
-      context.logger.error({ err: error, req_id: requestId, path: instance }, 'proxy error')
-      problem = new AppError('internal', 'Something went wrong; the request id is in the logs')
-    }
-    const headers: string[] = []
-    context.cors.appendResponseHeaders(req.headers.origin, headers)
-    sendProblem(res, problem, { requestId, instance, headers })
-  } catch (bug) {
-    context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
-    res.destroy()
-  }
 }

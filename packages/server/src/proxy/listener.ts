@@ -9,7 +9,7 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => unk
 
 /** What {@link createRequestListener} routes between. */
 export interface RequestListenerOptions {
-  forwarder: Pick<Forwarder, 'handle'>
+  forwarder: Pick<Forwarder, 'handle'> & Partial<Pick<Forwarder, 'handleShared'>>
   /** Everything that is not a session path: the API. */
   api: RequestListener
 }
@@ -45,6 +45,12 @@ export function createRequestListener(options: RequestListenerOptions): RequestL
     }
     const session = sessionPath(url)
     if (session === undefined) {
+      // Checked only once a path is no session's: the hot path pays nothing for share links.
+      const shared = forwarder.handleShared && sharePath(url)
+      if (shared) {
+        forwarder.handleShared?.(req, res, shared.token, shared.rest)
+        return
+      }
       const handled = api(req, res)
       // A rejection here would be unhandled, and an unhandled rejection ends the process.
       if (handled instanceof Promise) handled.catch(() => abandon(res))
@@ -120,4 +126,23 @@ export function sessionPath(url: string): { id: string; rest: string } | undefin
   const tail = url.slice(PREFIX_LENGTH)
   if (tail === '') return { id, rest: '/' }
   return { id, rest: tail.charCodeAt(0) === 63 /* ? */ ? `/${tail}` : tail }
+}
+
+// Share tokens are `aas_` and base64url; anything else after `/s/` is no token.
+const SHARE = /^\/s\/([A-Za-z0-9_-]{1,128})(?=[/?]|$)/
+
+/**
+ * Splits `/s/<token><rest>` into the token and the agent path (with the query); `undefined` for
+ * any other path. A bare `/s/<token>` addresses the agent's `/`.
+ *
+ * @example
+ * sharePath('/s/aas_x1y2/events') // { token: 'aas_x1y2', rest: '/events' }
+ */
+export function sharePath(url: string): { token: string; rest: string } | undefined {
+  if (url.charCodeAt(1) !== 115 /* s */ || url.charCodeAt(2) !== 47 /* / */) return undefined
+  const match = SHARE.exec(url)
+  if (!match?.[1]) return undefined
+  const tail = url.slice(match[0].length)
+  if (tail === '') return { token: match[1], rest: '/' }
+  return { token: match[1], rest: tail.charCodeAt(0) === 63 /* ? */ ? `/${tail}` : tail }
 }

@@ -101,6 +101,19 @@ export interface OAuthTokensTable {
   revoked_at: string | null
 }
 
+/** Read-only share links (see `ShareRow`, migration 0007); the token only as its SHA-256. */
+export interface SessionSharesTable {
+  id: string
+  session_id: string
+  prefix: string
+  /** Hex SHA-256 of the token. */
+  hash: string
+  created_by: string
+  created_at: string
+  expires_at: string
+  revoked_at: string | null
+}
+
 /** Every table the proxy's database holds. */
 export interface Database {
   sessions: SessionsTable
@@ -109,6 +122,7 @@ export interface Database {
   api_keys: ApiKeysTable
   oauth_states: OAuthStatesTable
   oauth_tokens: OAuthTokensTable
+  session_shares: SessionSharesTable
 }
 
 /** The SQL backends a store can run on. */

@@ -13,6 +13,7 @@ import {
   keepEncryptionKey,
 } from '../secrets/encryption-key.ts'
 import { SecretBox } from '../secrets/secret-box.ts'
+import { MemoryShareStore, type ShareStore } from '../shares/share-store.ts'
 import { ChangeFeed } from './change-feed.ts'
 import type { Database, SqlDialectName } from './database.ts'
 import { releasingFailedStatements } from './failed-statements.ts'
@@ -26,6 +27,7 @@ import type { SessionStore } from './session-store.ts'
 import { SqlSessionStore } from './sql.ts'
 import { SqlApiKeyStore } from './sql-api-keys.ts'
 import { SqlOAuthStateStore, SqlOAuthTokenStore } from './sql-oauth.ts'
+import { SqlShareStore } from './sql-shares.ts'
 import { sqliteFileCheck } from './sqlite-file.ts'
 
 /** The `persistence` section of the config, plus fields it may grow. */
@@ -62,6 +64,8 @@ export interface OpenedStore {
   db: Kysely<Database> | null
   /** API keys and OAuth rows: in the same database as the sessions, or in memory with them. */
   authStores: AuthStores
+  /** Share links, beside the sessions they read. */
+  shares: ShareStore
   close(): Promise<void>
 }
 
@@ -97,7 +101,13 @@ export async function openStore(
       oauthStates: new MemoryOAuthStateStore(),
       oauthTokens: new MemoryOAuthTokenStore(),
     }
-    return { store, db: null, authStores, close: () => store.close() }
+    return {
+      store,
+      db: null,
+      authStores,
+      shares: new MemoryShareStore(),
+      close: () => store.close(),
+    }
   }
   const { logger } = options
   const found =
@@ -152,7 +162,7 @@ export async function openStore(
         .then(() => closeDatabase(db, persistence.backend))
       return closing
     }
-    return { store, db, authStores, close }
+    return { store, db, authStores, shares: new SqlShareStore(db), close }
   } catch (error) {
     await db.destroy()
     throw error

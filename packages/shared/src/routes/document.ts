@@ -12,6 +12,7 @@ import {
   searchSessions,
   startSession,
 } from './sessions.ts'
+import { createShare, listShares, revokeShare, revokeShares, sharedRoutes } from './shares.ts'
 
 /** Every route of the API, keyed by operation name. */
 export const routes = {
@@ -35,6 +36,10 @@ export const routes = {
   createApiKey,
   deleteApiKey,
   mcp,
+  createShare,
+  listShares,
+  revokeShares,
+  revokeShare,
 } as const
 
 /** An OpenAPI 3.1 document, as `@hono/zod-openapi` produces it. */
@@ -58,7 +63,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
   // The registry of a bare OpenAPIHono is the generator; no handler is ever attached here.
   const app = new OpenAPIHono()
   const registry = app.openAPIRegistry
-  for (const route of [...Object.values(routes), ...proxyRoutes]) registry.registerPath(route)
+  for (const route of [...Object.values(routes), ...proxyRoutes, ...sharedRoutes])
+    registry.registerPath(route)
   registry.registerComponent('securitySchemes', 'apiKey', {
     type: 'apiKey',
     in: 'header',
@@ -88,6 +94,7 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
       { name: 'OAuth', description: 'Sign in with GitHub' },
       { name: 'API keys', description: 'Manage API keys' },
       { name: 'MCP', description: 'Drive sessions from an MCP client (an agent, an assistant)' },
+      { name: 'Share links', description: 'Read-only links to a session, and what they read' },
       { name: 'Health', description: 'Liveness, readiness and this document' },
     ],
   })

@@ -13,3 +13,4 @@ export {
   searchSessions,
   startSession,
 } from './sessions.ts'
+export { createShare, listShares, revokeShare, revokeShares, sharedRoutes } from './shares.ts'

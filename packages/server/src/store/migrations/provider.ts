@@ -7,6 +7,7 @@ import { agentSecretMigration } from './0004-session-agent-secret.ts'
 import { apiKeyParentMigration } from './0005-api-key-parent.ts'
 import { sessionHandleMigration } from './0006-session-handle.ts'
 import { mcpServersMigration } from './0007-session-mcp-servers.ts'
+import { sessionSharesMigration } from './0010-session-shares.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -29,6 +30,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0005_api_key_parent': apiKeyParentMigration(this.#dialect),
       '0006_session_handle': sessionHandleMigration(),
       '0007_session_mcp_servers': mcpServersMigration(),
+      '0010_session_shares': sessionSharesMigration(this.#dialect),
     }
   }
 }

@@ -1,0 +1,4 @@
+import { describeShareStoreContract } from './share-store.contract.ts'
+import { MemoryShareStore } from './share-store.ts'
+
+describeShareStoreContract('memory', { open: async () => new MemoryShareStore() })
