@@ -19,6 +19,7 @@ const COMMANDS = [
   ['keys', 'list'],
   ['keys', 'revoke'],
   ['openapi'],
+  ['completion'],
   ['echo-agent'],
 ]
 
@@ -31,7 +32,7 @@ describe('agentapi-proxy (every command)', () => {
       })
       expect(code).toBe(0)
       expect(stdout).toContain(`USAGE\n  agentapi-proxy ${name}`)
-      if (!['server', 'echo-agent', 'keys'].includes(name as string)) {
+      if (!['server', 'echo-agent', 'keys', 'completion'].includes(name as string)) {
         expect(stdout).toContain('--url')
         expect(stdout).toContain('--json')
       }
