@@ -128,6 +128,8 @@ describe('agentapi-proxy (every command)', () => {
     expect(help.stdout).toContain('USAGE\n  agentapi-proxy keys revoke [OPTIONS] <ID>\n')
     expect(help.stdout).not.toContain('\u001b[') // no colour codes in a pipe
     expect(help.stdout).toBe((await runCli(['keys', 'revoke', '--help'])).stdout)
+    const after = await runCli(['--url', 'http://127.0.0.1:1', 'keys', 'revoke', '-h'])
+    expect(after.stdout).toBe(help.stdout)
   })
 
   it('exits 5 with one line that says to start the server when nothing listens at the URL', async () => {
