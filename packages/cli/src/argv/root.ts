@@ -26,7 +26,7 @@ const completion = withExamples(
   }),
   [
     'agentapi-proxy completion bash > ~/.local/share/bash-completion/completions/agentapi-proxy',
-    'agentapi-proxy completion zsh > ~/.zfunc/_agentapi_proxy   # with fpath+=(~/.zfunc)',
+    'agentapi-proxy completion zsh > ~/.zfunc/_agentapi_proxy',
     'agentapi-proxy completion fish > ~/.config/fish/completions/agentapi-proxy.fish',
   ],
 )

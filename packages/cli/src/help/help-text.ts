@@ -1,6 +1,6 @@
 import type { ArgDef, ArgsDef, CommandDef, CommandMeta } from 'citty'
 import { examplesOf } from '../argv/examples.ts'
-import { columns, wrap } from './wrap.ts'
+import { columns, wrap, wrapCommand } from './wrap.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: citty's commands are generic in their arguments
 type AnyCommand = CommandDef<any>
@@ -65,9 +65,7 @@ export function renderHelp(command: AnyCommand, path: string[], layout: HelpLayo
   sections.push([heading('OPTIONS'), ...columns(rows, layout.width)])
   const examples = examplesOf(command)
   if (examples.length > 0) {
-    const lines = examples.flatMap((example) =>
-      wrap(example, layout.width - 4).map((line, i) => (i === 0 ? `  ${line}` : `      ${line}`)),
-    )
+    const lines = examples.flatMap((example) => exampleLines(example, layout.width))
     sections.push([heading('EXAMPLES'), ...lines])
   }
   if (subCommands.length > 0) {
@@ -92,6 +90,15 @@ function usage(
     ),
   ]
   return wrap(words.join(' '), layout.width - 2).map((line) => `  ${line}`)
+}
+
+// A long example goes on over lines ending in a backslash, so it still pastes as one command.
+function exampleLines(example: string, width: number): string[] {
+  const lines = wrapCommand(example, width - 6)
+  return lines.map((line, i) => {
+    const end = i < lines.length - 1 ? ' \\' : ''
+    return `${i === 0 ? '  ' : '      '}${line}${end}`
+  })
 }
 
 function commandRow([key, sub]: [string, AnyCommand]): [string, string] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { columns, wrap } from './wrap.ts'
+import { columns, wrap, wrapCommand } from './wrap.ts'
 
 describe('wrap', () => {
   it.each([
@@ -14,6 +14,24 @@ describe('wrap', () => {
     { text: '', width: 10, lines: [''] },
   ])('wraps $text at $width', ({ text, width, lines }) => {
     expect(wrap(text, width)).toEqual(lines)
+  })
+})
+
+describe('wrapCommand', () => {
+  it.each([
+    {
+      command: "start -m 'Fix the flaky test' --json",
+      width: 12,
+      lines: ['start -m', "'Fix the flaky test'", '--json'],
+    },
+    { command: 'send - "a b" x', width: 80, lines: ['send - "a b" x'] },
+    {
+      command: "list --json | jq -r '.sessions[].session_id'",
+      width: 20,
+      lines: ['list --json | jq -r', "'.sessions[].session_id'"],
+    },
+  ])('keeps quoted words whole in $command at $width', ({ command, width, lines }) => {
+    expect(wrapCommand(command, width)).toEqual(lines)
   })
 })
 

@@ -6,9 +6,24 @@
  * wrap('Server URL (env AGENTAPI_PROXY_URL)', 12) // ['Server URL', '(env', 'AGENTAPI_PROXY_URL)']
  */
 export function wrap(text: string, width: number): string[] {
+  return wrapWords(text.split(/\s+/).filter(Boolean), width)
+}
+
+/**
+ * A command line broken into lines at the spaces between shell words: never inside a quoted
+ * string, where a line break would change the command.
+ *
+ * @example
+ * wrapCommand("send 1a2b 'Fix the test' --wait", 20) // ['send 1a2b', "'Fix the test' --wait"]
+ */
+export function wrapCommand(command: string, width: number): string[] {
+  return wrapWords(command.match(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g) ?? [], width)
+}
+
+function wrapWords(words: readonly string[], width: number): string[] {
   const lines: string[] = []
   let line = ''
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of words) {
     if (line && line.length + 1 + word.length > width) {
       lines.push(line)
       line = word
