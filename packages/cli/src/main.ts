@@ -1,46 +1,12 @@
 #!/usr/bin/env node
 import { stripVTControlCharacters } from 'node:util'
-import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
-import { attach, messages, send, status } from './argv/agent.ts'
-import { keys } from './argv/keys.ts'
-import { mcp } from './argv/mcp.ts'
-import { login, logout, profiles, whoami } from './argv/profiles.ts'
-import { echoAgent, openapi, server } from './argv/server.ts'
-import { get, list, logs, remove, start } from './argv/sessions.ts'
-import { share } from './argv/share.ts'
+import { type CommandDef, runCommand } from 'citty'
+import { root } from './argv/root.ts'
 import { commandPath, strictArgs } from './argv/strict.ts'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
+import { helpWidth, renderHelp } from './help/help-text.ts'
 import { VERSION } from './version.ts'
-
-const main = defineCommand({
-  meta: {
-    name: 'agentapi-proxy',
-    version: VERSION,
-    description: 'Run many coder/agentapi sessions behind one authenticated front door',
-  },
-  subCommands: {
-    server,
-    start,
-    list,
-    get,
-    logs,
-    delete: remove,
-    send,
-    messages,
-    status,
-    attach,
-    keys,
-    login,
-    logout,
-    whoami,
-    profiles,
-    share,
-    openapi,
-    'echo-agent': echoAgent,
-    mcp,
-  },
-})
 
 // `agentapi-proxy openapi | head -1`: the reader left, which is no failure of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -57,7 +23,7 @@ process.exit(code)
 
 /**
  * The only place that exits: runs the command the arguments name and turns what it threw into
- * one line (plus what to do next) and an exit code. citty shows help and the version itself.
+ * one line (plus what to do next) and an exit code; prints help and the version itself.
  */
 async function run(rawArgs: string[]): Promise<number> {
   const end = rawArgs.indexOf('--')
@@ -67,7 +33,7 @@ async function run(rawArgs: string[]): Promise<number> {
     await printHelp(rawArgs.slice(1), process.stdout)
     return ExitCode.ok
   }
-  if (isVersion(rawArgs)) {
+  if (isVersion(options)) {
     process.stdout.write(`${VERSION}\n`)
     return ExitCode.ok
   }
@@ -80,7 +46,7 @@ async function run(rawArgs: string[]): Promise<number> {
     return ExitCode.usage
   }
   try {
-    await runCommand(main, { rawArgs: strictArgs(main, rawArgs) })
+    await runCommand(root, { rawArgs: strictArgs(root, rawArgs) })
     return ExitCode.ok
   } catch (error) {
     return report(error, rawArgs)
@@ -88,19 +54,17 @@ async function run(rawArgs: string[]): Promise<number> {
 }
 
 /**
- * The help of the command the arguments name. Colours only on a terminal, and never with
- * NO_COLOR set (no-color.org): escape codes in a pipe or a file are noise.
+ * The help of the command the arguments name, wrapped to the terminal. Bold headings only on a
+ * terminal, and never with NO_COLOR set (no-color.org): escape codes in a pipe are noise.
  */
 async function printHelp(args: string[], stream: NodeJS.WriteStream): Promise<void> {
-  let command = main as CommandDef
-  let parent: CommandDef | undefined
-  for (const name of commandPath(main, args)) {
-    parent = command
+  let command = root as CommandDef
+  const path = commandPath(root, args)
+  for (const name of path) {
     command = (command.subCommands as Record<string, CommandDef>)[name] as CommandDef
   }
-  const text = await renderUsage(command, parent)
   const colour = stream.isTTY === true && !process.env.NO_COLOR
-  stream.write(`${colour ? text : stripVTControlCharacters(text)}\n`)
+  stream.write(renderHelp(command, path, { width: helpWidth(stream, process.env), colour }))
 }
 
 function report(error: unknown, rawArgs: string[]): number {
@@ -113,7 +77,7 @@ function report(error: unknown, rawArgs: string[]): number {
   if (error instanceof Error && error.name === 'CLIError') {
     // citty's own: an unknown command, a missing argument, a value not among the choices.
     const message = stripVTControlCharacters(error.message)
-    const path = ['agentapi-proxy', ...commandPath(main, rawArgs)].join(' ')
+    const path = ['agentapi-proxy', ...commandPath(root, rawArgs)].join(' ')
     process.stderr.write(`error: ${message} — see ${path} --help\n`)
     return ExitCode.usage
   }
@@ -122,6 +86,8 @@ function report(error: unknown, rawArgs: string[]): number {
   return ExitCode.error
 }
 
-function isVersion(rawArgs: string[]): boolean {
-  return rawArgs.length === 1 && ['--version', '-v', '-V'].includes(rawArgs[0] as string)
+// Anywhere before `--` (`agentapi-proxy list --version`); `-v` only alone: it is `server`'s --verbose.
+function isVersion(options: string[]): boolean {
+  if (options.length === 1 && options[0] === '-v') return true
+  return options.includes('--version') || options.includes('-V')
 }

@@ -19,6 +19,7 @@ export class Progress {
   #frame = 0
   #startedAt = Date.now()
   #timer: NodeJS.Timeout | undefined
+  #pending: NodeJS.Timeout | undefined
 
   constructor(stream: NodeJS.WriteStream = process.stderr) {
     this.#stream = stream
@@ -30,8 +31,18 @@ export class Progress {
     return Date.now() - this.#startedAt
   }
 
-  /** Starts the spinner (or prints the first step); while it spins, only changes its text. */
-  start(text: string): void {
+  /**
+   * Starts the spinner (or prints the first step); while it spins, only changes its text. With
+   * `afterMs`, shows nothing unless the work is still going on by then: a wait that is usually
+   * instant (the agent is idle already) should not print a line each time.
+   */
+  start(text: string, options: { afterMs?: number } = {}): void {
+    clearTimeout(this.#pending)
+    if (options.afterMs) {
+      this.#pending = setTimeout(() => this.start(text), options.afterMs)
+      this.#pending.unref()
+      return
+    }
     if (this.#timer) {
       this.update(text)
       return
@@ -67,9 +78,11 @@ export class Progress {
 
   /** Ends, erasing the spinner, with nothing printed. */
   stop(): void {
+    clearTimeout(this.#pending)
+    if (!this.#timer) return
     clearInterval(this.#timer)
     this.#timer = undefined
-    if (this.#tty) this.#stream.write('\r\x1b[2K')
+    this.#stream.write('\r\x1b[2K')
   }
 
   #end(symbol: string, text: string): void {

@@ -33,6 +33,16 @@ export interface CliOptions {
 }
 
 /**
+ * The command line that runs the CLI from source: node with tsx's loader, then `args`.
+ *
+ * @example
+ * const [node, ...argv] = cliArgv(['list'])
+ */
+export function cliArgv(args: string[]): string[] {
+  return [process.execPath, '--import', TSX, MAIN, ...args]
+}
+
+/**
  * Runs the CLI from source as a real child process (tsx compiles it on the fly), leading a
  * process group of its own, so a test can kill it and all it started: `process.kill(-pid)`.
  *
@@ -40,7 +50,8 @@ export interface CliOptions {
  * const child = spawnCli(['attach', id], { stdin: 'pipe' })
  */
 export function spawnCli(args: string[], options: CliOptions = {}) {
-  const child = spawnInGroup(process.execPath, ['--import', TSX, MAIN, ...args], {
+  const [node, ...argv] = cliArgv(args)
+  const child = spawnInGroup(node as string, argv, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: [options.stdin ?? 'ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ describe('searchParams', () => {
     [undefined, ''],
     [{}, ''],
     [{ status: 'active' }, 'status=active'],
+    [{ status: ['starting', 'active'] }, 'status=starting%2Cactive'],
     [{ limit: 20, cursor: 'abc' }, 'limit=20&cursor=abc'],
     [{ user_id: 'alice', status: 'failed' }, 'user_id=alice&status=failed'],
     [{ tags: { team: 'infra' } }, 'tag.team=infra'],

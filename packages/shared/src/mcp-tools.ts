@@ -13,7 +13,10 @@ import { SessionStatusSchema, StartSessionRequestSchema } from './sessions.ts'
  * ListSessionsInputSchema.parse({ status: 'active', tags: { team: 'infra' } })
  */
 export const ListSessionsInputSchema = z.strictObject({
-  status: SessionStatusSchema.optional().meta({ description: 'Only sessions in this status' }),
+  status: z
+    .union([SessionStatusSchema, z.array(SessionStatusSchema).min(1).max(6)])
+    .optional()
+    .meta({ description: 'Only sessions in this status, or in any of these statuses' }),
   tags: TagsSchema.optional().meta({ description: 'Only sessions with all of these tags' }),
   user_id: UserIdSchema.optional().meta({ description: "Another user's sessions (admins only)" }),
   limit: z.number().int().min(1).max(500).default(50),

@@ -22,6 +22,46 @@ export const SessionStatusSchema = z
 export type SessionStatus = z.infer<typeof SessionStatusSchema>
 
 /**
+ * The statuses of a session that has not ended: what `agentapi-proxy list` shows by default.
+ *
+ * @example
+ * client.search({ status: LIVE_SESSION_STATUSES })
+ */
+export const LIVE_SESSION_STATUSES = [
+  'starting',
+  'active',
+  'stopping',
+  'suspended',
+] as const satisfies readonly SessionStatus[]
+
+/**
+ * A comma-separated list of statuses in a query string (`status=starting,active`), parsed to
+ * the distinct statuses it names; an unknown one is an issue on the field itself.
+ *
+ * @example
+ * SessionStatusListSchema.parse('active,starting') // ['active', 'starting']
+ */
+export const SessionStatusListSchema = z
+  .string()
+  .max(256)
+  .transform((value, ctx) => {
+    const names = [...new Set(value.split(',').map((name) => name.trim()))]
+    const known: readonly string[] = SessionStatusSchema.options
+    const unknown = names.filter((name) => !known.includes(name))
+    if (unknown.length > 0) {
+      const shown = unknown.map((name) => JSON.stringify(name.slice(0, 20))).join(', ')
+      const message = `Unknown status ${shown}: use ${known.join(', ')}, comma-separated`
+      ctx.addIssue({ code: 'custom', message })
+      return z.NEVER
+    }
+    return names as SessionStatus[]
+  })
+  .meta({
+    description: `One status or several, comma-separated (${SessionStatusSchema.options.join(', ')})`,
+    example: 'starting,active',
+  })
+
+/**
  * What agentapi reports about its agent: `running` while it works, `stable` when it waits for
  * input; `null` until the proxy has heard from it.
  *
@@ -134,12 +174,12 @@ export type Session = z.infer<typeof SessionSchema>
  * `GET /search`: filters are ANDed; `tag.<key>=<value>` query parameters filter on tags.
  *
  * @example
- * const q: SearchQuery = { status: 'active', limit: 20 }
+ * const q: SearchQuery = { status: ['active', 'starting'], limit: 20 }
  */
 export const SearchQuerySchema = z
   .object({
     user_id: UserIdSchema.optional(),
-    status: SessionStatusSchema.optional(),
+    status: SessionStatusListSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     cursor: z.string().max(512).optional().meta({ description: 'From `next_cursor`' }),
   })
@@ -157,7 +197,8 @@ export const SearchQuerySchema = z
   })
 export type SearchQuery = {
   user_id?: string
-  status?: SessionStatus
+  /** Any of these statuses. */
+  status?: SessionStatus[]
   limit: number
   cursor?: string
 } & { [tag: `tag.${string}`]: string }

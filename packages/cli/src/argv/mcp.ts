@@ -1,5 +1,6 @@
 import { defineCommand } from 'citty'
 import { mcpCommand } from '../commands/mcp.ts'
+import { withExamples } from './examples.ts'
 import { connectionOf, globalOptions } from './global-options.ts'
 
 /**
@@ -8,11 +9,17 @@ import { connectionOf, globalOptions } from './global-options.ts'
  * @example
  * defineCommand({ subCommands: { mcp } })
  */
-export const mcp = defineCommand({
-  meta: {
-    name: 'mcp',
-    description: "An MCP server on stdio that forwards to the proxy's /mcp (for MCP clients)",
-  },
-  args: globalOptions,
-  run: ({ args }) => mcpCommand(connectionOf(args)),
-})
+export const mcp = withExamples(
+  defineCommand({
+    meta: {
+      name: 'mcp',
+      description: "An MCP server on stdio that forwards to the proxy's /mcp (for MCP clients)",
+    },
+    args: globalOptions,
+    run: ({ args }) => mcpCommand(connectionOf(args)),
+  }),
+  [
+    'claude mcp add agentapi-proxy -- npx -y agentapi-proxy mcp',
+    'AGENTAPI_PROXY_URL=http://127.0.0.1:8080 agentapi-proxy mcp',
+  ],
+)

@@ -69,9 +69,10 @@ function hoistGlobals(args: string[]): { leading: string[]; verbs: string[] } {
 
 /** The names of the (sub)commands the arguments reach (options skipped), for a hint. */
 export function commandPath(main: CommandDef, rawArgs: string[]): string[] {
+  // Global options first (`--url http://… list --help`): their values are not verbs.
   return resolve(
     main,
-    rawArgs.filter((arg) => !arg.startsWith('-')),
+    hoistGlobals(rawArgs).verbs.filter((arg) => !arg.startsWith('-')),
   ).path
 }
 

@@ -26,22 +26,61 @@ const COMMANDS = [
   ['profiles', 'use'],
   ['profiles', 'remove'],
   ['openapi'],
+  ['completion'],
   ['echo-agent'],
+  ['share'],
   ['mcp'],
 ]
 
 describe('agentapi-proxy (every command)', () => {
-  it.each(COMMANDS)('%s %s --help prints its usage and exits 0', async (...command) => {
-    const { code, stdout } = await runCli([...command.filter(Boolean), '--help'])
-    expect(code).toBe(0)
-    expect(stdout).toContain('USAGE')
-    // These read the server and the credential from the profile, not from --url.
-    const local = ['logout', 'profiles', 'profiles list', 'profiles use', 'profiles remove']
-    if (!['server', 'echo-agent', 'keys', ...local].includes(command.join(' '))) {
-      expect(stdout).toContain('--url')
-      expect(stdout).toContain('--json')
+  it.each(COMMANDS.map((command) => [command.join(' '), command]))(
+    '%s --help prints its usage and examples within 80 columns and exits 0',
+    async (name, command) => {
+      const { code, stdout } = await runCli([...(command as string[]), '--help'], {
+        env: { COLUMNS: '80' },
+      })
+      expect(code).toBe(0)
+      expect(stdout).toContain(`USAGE\n  agentapi-proxy ${name}`)
+      // These read the server and the credential from the profile, not from --url.
+      const local = ['logout', 'profiles', 'profiles list', 'profiles use', 'profiles remove']
+      if (!['server', 'echo-agent', 'keys', 'completion', ...local].includes(name as string)) {
+        expect(stdout).toContain('--url')
+        expect(stdout).toContain('--json')
+      }
+      const examples = stdout.split('EXAMPLES\n')[1]?.split('\n\n')[0]?.split('\n') ?? []
+      expect(
+        examples.filter((line) => line.startsWith('  agentapi-proxy ')).length,
+      ).toBeGreaterThan(0)
+      for (const line of stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80)
+    },
+  )
+
+  it('wraps help to COLUMNS at spaces, never inside a word, and pads no line', async () => {
+    const narrow = await runCli(['list', '--help'], { env: { COLUMNS: '50' } })
+    const wide = await runCli(['list', '--help'], { env: { COLUMNS: '100' } })
+    // Examples go on over lines that end in a backslash, which is no word.
+    const words = (text: string) => text.split(/\s+/).filter((word) => word && word !== '\\')
+    // The same words in the same order: a line break only ever replaced a space.
+    expect(words(narrow.stdout)).toEqual(words(wide.stdout))
+    for (const line of narrow.stdout.split('\n')) {
+      expect(line.length, line).toBeLessThanOrEqual(50)
+      expect(line).toBe(line.trimEnd())
     }
+    expect(Math.max(...wide.stdout.split('\n').map((l) => l.length))).toBeGreaterThan(80)
+    expect(narrow.stdout).toMatch(/^ {6}--status S\[,S…\]\n {10}Only sessions in these/m)
   })
+
+  it('prints the version for --version or -V anywhere before --, and for -v alone', async () => {
+    const cases = [['--version'], ['-V'], ['-v'], ['list', '--version'], ['keys', 'list', '-V']]
+    const runs = await Promise.all(cases.map((args) => runCli(args)))
+    expect(runs.map(({ code, stdout }) => ({ code, stdout }))).toEqual(
+      cases.map(() => ({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) })),
+    )
+    // `server -v` is --verbose, not the version: it goes on to read the (missing) config.
+    const verbose = await runCli(['server', '-v', '-c', 'missing.yaml'])
+    expect(verbose.code).toBe(2)
+    expect(verbose.stdout).toBe('')
+  }, 30_000)
 
   it('lists every command in the root help', async () => {
     const { code, stdout } = await runCli(['--help'])
@@ -96,11 +135,13 @@ describe('agentapi-proxy (every command)', () => {
     const before = await runCli(['--url', url, '--json', 'list'])
     expect(before.code).toBe(5)
     expect(before.stderr).toContain(`cannot reach ${url}`)
-    expect((await runCli(['-V'])).stdout).toMatch(/^\d+\.\d+\.\d+/)
     const help = await runCli(['help', 'keys', 'revoke'])
     expect(help.code).toBe(0)
-    expect(help.stdout).toContain('USAGE keys revoke [OPTIONS] <ID>') // no colour codes in a pipe
+    expect(help.stdout).toContain('USAGE\n  agentapi-proxy keys revoke [OPTIONS] <ID>\n')
+    expect(help.stdout).not.toContain('\u001b[') // no colour codes in a pipe
     expect(help.stdout).toBe((await runCli(['keys', 'revoke', '--help'])).stdout)
+    const after = await runCli(['--url', 'http://127.0.0.1:1', 'keys', 'revoke', '-h'])
+    expect(after.stdout).toBe(help.stdout)
   })
 
   it('exits 5 with one line that says to start the server when nothing listens at the URL', async () => {

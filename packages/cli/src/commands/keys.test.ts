@@ -84,7 +84,7 @@ describe('agentapi-proxy with auth on', () => {
     expect(unknown.stderr).toMatch(
       /^error: API key key_nope not found .* — see agentapi-proxy keys list\n$/,
     )
-  })
+  }, 60_000)
 
   it('creates a key as JSON, and refuses an expiry that is not a date', async () => {
     const created = await proxy.cli(

@@ -1,6 +1,9 @@
 import type { SearchResponse, SessionStatus, SessionSummary } from '@agentapi-proxy/client'
+import { LIVE_SESSION_STATUSES } from '@agentapi-proxy/shared'
 import { explainFailure } from '../api-failure.ts'
+import { CliError } from '../cli-error.ts'
 import { type ConnectionOptions, connect } from '../connection.ts'
+import { ExitCode } from '../exit-codes.ts'
 import { keyValues } from '../key-values.ts'
 import { note, printJson, printLine } from '../output.ts'
 import { allSessions } from '../session-id.ts'
@@ -11,11 +14,14 @@ import { age, localTime } from '../timestamps.ts'
  * Flags of `agentapi-proxy list` (alias `search`).
  *
  * @example
- * const options: ListOptions = { status: 'active', tags: ['team=infra'], all: true }
+ * const options: ListOptions = { status: ['active'], tags: ['team=infra'], allPages: true }
  */
 export interface ListOptions extends ConnectionOptions {
   user?: string | undefined
-  status?: SessionStatus | undefined
+  /** Sessions in any of these statuses; unset: those that have not ended (see `all`). */
+  status?: SessionStatus[] | undefined
+  /** Every status, ended sessions too. */
+  all?: boolean | undefined
   /** `KEY=VALUE` filters (`--tag`, repeatable), ANDed. */
   tags?: string[]
   /** Sessions per page (the server's default is 50). */
@@ -23,42 +29,55 @@ export interface ListOptions extends ConnectionOptions {
   /** `next_cursor` of an earlier page. */
   cursor?: string | undefined
   /** Follow `next_cursor` to the last page. */
-  all?: boolean | undefined
+  allPages?: boolean | undefined
   /** Full ids and start times. */
   wide?: boolean | undefined
 }
 
 /**
  * Finds sessions, newest first, and prints them as an aligned table (the raw response with
- * `--json`). When more pages remain, says on stderr how to get them.
+ * `--json`). By default only sessions that have not ended: a stopped or failed one is history,
+ * and among live ones it would hide what runs. When more pages remain, says on stderr how to
+ * get them.
  *
  * @example
- * await listCommand({ status: 'active', wide: true })
+ * await listCommand({ status: ['active'], wide: true })
  */
 export async function listCommand(options: ListOptions): Promise<void> {
+  if (options.all && options.status) {
+    throw new CliError(
+      '--all and --status exclude each other',
+      '--all lists every status; --status only those it names',
+      ExitCode.usage,
+    )
+  }
   const { client, url } = connect(options)
+  const status = options.status ?? (options.all ? undefined : [...LIVE_SESSION_STATUSES])
   const query = {
     ...(options.user ? { user_id: options.user } : {}),
-    ...(options.status ? { status: options.status } : {}),
+    ...(status ? { status } : {}),
     ...(options.limit ? { limit: options.limit } : {}),
     ...(options.cursor ? { cursor: options.cursor } : {}),
     tags: keyValues(options.tags ?? [], '--tag'),
   }
   let response: SearchResponse
   try {
-    response = options.all
+    response = options.allPages
       ? { sessions: await allSessions(client, query), next_cursor: null }
       : await client.search(query)
   } catch (error) {
     throw explainFailure(error, { url })
   }
   if (options.json) return printJson(response)
-  if (response.sessions.length === 0) note('No sessions found.')
-  else printLine(sessionTable(response.sessions, options.wide === true))
+  if (response.sessions.length > 0)
+    printLine(sessionTable(response.sessions, options.wide === true))
+  else note(options.status || options.all ? 'No sessions found.' : NONE_LIVE)
   if (response.next_cursor) {
-    note(`More sessions: add --all, or --cursor ${response.next_cursor} for the next page.`)
+    note(`More sessions: add --all-pages, or --cursor ${response.next_cursor} for the next page.`)
   }
 }
+
+const NONE_LIVE = 'No sessions running. Ended ones: agentapi-proxy list --all'
 
 /**
  * Sessions as a table: ID, USER, STATUS, AGENT (what agentapi reports: running or stable), AGE,

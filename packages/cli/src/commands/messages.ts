@@ -8,6 +8,9 @@ import { onSession } from '../session-id.ts'
 import { readStdin } from '../stdin-text.ts'
 import { formatMessage } from '../transcript.ts'
 
+// Most sends find the agent idle at once: only a longer wait is worth a word.
+const IDLE_AFTER_MS = 300
+
 /**
  * Flags of `agentapi-proxy send`.
  *
@@ -45,7 +48,11 @@ export async function sendCommand(
   }
   const timeout = (options.timeout ?? 120) * 1000
   await onSession(options, id, async (client, full) => {
-    if (!options.raw) await untilStable(client, full, timeout)
+    if (!options.raw) {
+      const idle = new Progress()
+      idle.start(`Waiting for session ${full.slice(0, 8)} to be idle`, { afterMs: IDLE_AFTER_MS })
+      await untilStable(client, full, timeout).finally(() => idle.stop())
+    }
     if (!options.wait || options.raw) {
       const sent = await client.sendMessage(full, content, options.raw ? 'raw' : 'user')
       if (options.json) printJson(sent)

@@ -84,9 +84,9 @@ describe('agentapi-proxy list', () => {
       expect(row.indexOf('anonymous')).toBe(header?.indexOf('USER'))
       expect(row.indexOf(`run=${run}`)).toBe(header?.indexOf('TAGS'))
     }
-  })
+  }, 60_000)
 
-  it('prints the raw response with --json, follows cursors with --all, and full ids with --wide', async () => {
+  it('prints the raw response with --json, follows cursors with --all-pages, and full ids with --wide', async () => {
     const run = `r${Date.now()}`
     const ids = [await start('--tag', `run=${run}`), await start('--tag', `run=${run}`)]
     const page = await proxy.cli(['search', '--tag', `run=${run}`, '--limit', '1', '--json'])
@@ -95,7 +95,7 @@ describe('agentapi-proxy list', () => {
     expect(first.next_cursor).toEqual(expect.any(String))
 
     const all = JSON.parse(
-      (await proxy.cli(['list', `--tag=run=${run}`, '--limit=1', '--all', '--json'])).stdout,
+      (await proxy.cli(['list', `--tag=run=${run}`, '--limit=1', '--all-pages', '--json'])).stdout,
     )
     expect(all.sessions.map((s: { session_id: string }) => s.session_id).sort()).toEqual(ids.sort())
     expect(all.next_cursor).toBeNull()
@@ -107,16 +107,54 @@ describe('agentapi-proxy list', () => {
       /^ID\s+USER\s+STATUS\s+AGENT\s+AGE\s+STARTED\s+TAGS$/,
     )
     for (const id of ids) expect(wide.stdout).toContain(id)
-  })
+  }, 60_000)
+
+  it('shows only sessions that have not ended by default; --all or --status shows the others', async () => {
+    const run = `r${Date.now()}`
+    const [ended, live] = [await start('--tag', `run=${run}`), await start('--tag', `run=${run}`)]
+    expect((await proxy.cli(['delete', ended])).code).toBe(0)
+    const statuses = async (...args: string[]) => {
+      const { code, stdout, stderr } = await proxy.cli(['list', '--tag', `run=${run}`, ...args])
+      expect(code, stderr).toBe(0)
+      return stdout
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((row) => row.split(/\s+/).slice(0, 3).join(' '))
+    }
+    const short = (id: string) => id.slice(0, 8)
+    expect(await statuses()).toEqual([`${short(live)} anonymous active`])
+    // Newest first, every status.
+    expect(await statuses('--all')).toEqual([
+      `${short(live)} anonymous active`,
+      `${short(ended)} anonymous stopped`,
+    ])
+    expect(await statuses('--status', 'stopped,failed')).toEqual([
+      `${short(ended)} anonymous stopped`,
+    ])
+    const both = await proxy.cli(['list', '--status=active,stopped', '-a'])
+    expect(both).toMatchObject({
+      code: 2,
+      stderr:
+        'error: --all and --status exclude each other — --all lists every status; --status only those it names\n',
+    })
+  }, 60_000)
 
   it('says so on stderr when nothing matches, and rejects an unknown status', async () => {
     const none = await proxy.cli(['list', '--tag', 'run=none-such'])
-    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No sessions found.\n' })
-    const bad = await proxy.cli(['list', '--status', 'sleeping'])
-    expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(
-      /^error: Invalid value for argument: --status \(sleeping\).* — see agentapi-proxy list --help\n$/,
-    )
+    expect(none).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'No sessions running. Ended ones: agentapi-proxy list --all\n',
+    })
+    const noneAtAll = await proxy.cli(['list', '--all', '--tag', 'run=none-such'])
+    expect(noneAtAll.stderr).toBe('No sessions found.\n')
+    const bad = await proxy.cli(['list', '--status', 'active,sleeping'])
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr:
+        'error: --status takes starting, active, stopping, stopped, failed, suspended (several comma-separated) — e.g. --status starting,active\n',
+    })
   })
 })
 
@@ -150,5 +188,5 @@ describe('agentapi-proxy get, logs and delete', () => {
         '(DELETE /sessions/00000000-0000-4000-8000-000000000000 → 404) — see agentapi-proxy list\n',
     )
     expect((await proxy.cli(['delete', 'abcdef12'])).code).toBe(3)
-  })
+  }, 60_000)
 })

@@ -49,13 +49,14 @@ export function registerSessionTools(server: McpServer, context: ToolContext): v
       outputSchema: rootObject(SearchResponseSchema),
       annotations: { readOnlyHint: true },
     },
-    ({ tags, ...query }) =>
+    ({ tags, status, ...query }) =>
       run(() => {
         assertPermission(principal, 'session:list')
         const filters = Object.fromEntries(
           Object.entries(tags ?? {}).map(([key, value]) => [`tag.${key}`, value]),
         )
-        return sessions.search(principal, { ...query, ...filters })
+        const statuses = status === undefined ? undefined : [status].flat()
+        return sessions.search(principal, { ...query, ...filters, status: statuses })
       }),
   )
   server.registerTool(

@@ -32,6 +32,12 @@ describe('session routes', () => {
     expect(search.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([
       started.session_id,
     ])
+    const either = await (await app.request('/search?status=stopped,active,failed')).json()
+    expect(either.sessions.map((s: { session_id: string }) => s.session_id)).toEqual([
+      started.session_id,
+    ])
+    const ended = await (await app.request('/search?status=stopped,failed')).json()
+    expect(ended.sessions).toEqual([])
     const logs = await (await app.request(`/sessions/${started.session_id}/logs?tail=5`)).json()
     expect(logs.lines.length).toBeGreaterThan(0)
     const deleted = await app.request(`/sessions/${started.session_id}`, { method: 'DELETE' })
@@ -80,6 +86,15 @@ describe('session routes', () => {
   it('rejects unknown search parameters and a forged cursor by name', async () => {
     const app = await newApp()
     expect((await (await app.request('/search?colour=red')).json()).errors[0].path).toBe('colour')
+    const status = await app.request('/search?status=active,stoped')
+    expect(status.status).toBe(422)
+    expect((await status.json()).errors).toEqual([
+      {
+        path: 'status',
+        message:
+          'Unknown status "stoped": use starting, active, stopping, stopped, failed, suspended, comma-separated',
+      },
+    ])
     const forged = await app.request('/search?cursor=bm9wZQ')
     expect(forged.status).toBe(422)
     expect((await forged.json()).errors[0].path).toBe('cursor')

@@ -292,7 +292,7 @@ describe('SessionService', () => {
     expect(second.sessions.map((s) => s.session_id)).toEqual([ids[0]])
     expect(second.next_cursor).toBeNull()
     await service.delete(alice, ids[1] as string)
-    const stopped = await service.search(alice, { limit: 10, status: 'stopped' })
+    const stopped = await service.search(alice, { limit: 10, status: ['stopped'] })
     expect(stopped.sessions.map((s) => s.session_id)).toEqual([ids[1]])
   })
 

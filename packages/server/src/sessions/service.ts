@@ -231,7 +231,7 @@ export class SessionService implements SessionDirectory {
     }
     const page = await this.#options.store.search({
       ...(userId ? { user_id: userId } : {}),
-      ...(query.status ? { status: query.status } : {}),
+      ...(query.status ? { statuses: query.status } : {}),
       tags: tagFilters(query),
       limit: query.limit,
       ...(query.cursor ? { cursor: query.cursor } : {}),

@@ -152,7 +152,7 @@ function isUnheld(row: SessionRecord, owner: string, now: string): boolean {
 
 function matches(row: SessionRecord, filter: SessionFilter): boolean {
   if (filter.user_id !== undefined && row.user_id !== filter.user_id) return false
-  if (filter.status !== undefined && row.status !== filter.status) return false
+  if (filter.statuses !== undefined && !filter.statuses.includes(row.status)) return false
   for (const [key, value] of Object.entries(filter.tags ?? {})) {
     if (row.tags[key] !== value) return false
   }

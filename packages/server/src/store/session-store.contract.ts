@@ -129,14 +129,33 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
           sampleRecord({ user_id: 'bob', status: 'active', tags: { team: 'b', env: 'prod' } }),
         ])
         const tags = { team: 'a', env: 'prod' }
-        const page = await store.search({ user_id: 'bob', status: 'active', tags, limit: 10 })
+        const page = await store.search({ user_id: 'bob', statuses: ['active'], tags, limit: 10 })
         expect(page).toStrictEqual({ records: [hit], next_cursor: null })
         expect((await store.search({ user_id: 'bob', limit: 10 })).records).toHaveLength(4)
-        expect((await store.search({ status: 'stopped', limit: 10 })).records).toHaveLength(1)
+        expect((await store.search({ statuses: ['stopped'], limit: 10 })).records).toHaveLength(1)
         expect((await store.search({ tags, limit: 10 })).records).toHaveLength(3)
         expect((await store.search({ tags: { team: 'a', env: 'qa' }, limit: 10 })).records).toEqual(
           [],
         )
+      })
+
+      it('matches any of several statuses, newest first, and none for an empty list', async () => {
+        const [starting, active, , suspended] = await insertAll(
+          (['starting', 'active', 'stopped', 'suspended', 'failed'] as const).map((status, i) =>
+            sampleRecord({ status, started_at: minutesIn(i) }),
+          ),
+        )
+        const live = await store.search({
+          statuses: ['active', 'starting', 'suspended'],
+          limit: 10,
+        })
+        expect(ids(live.records)).toEqual([suspended, active, starting].map((r) => r?.session_id))
+        const one = await store.search({ statuses: ['active'], limit: 1 })
+        expect(ids(one.records)).toEqual([active?.session_id])
+        expect(await store.search({ statuses: [], limit: 10 })).toEqual({
+          records: [],
+          next_cursor: null,
+        })
       })
 
       it('matches tag keys with dots and values exactly, not by prefix or case', async () => {
@@ -168,7 +187,11 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
         ['a user', { user_id: 'pager' }],
         ['a tag', { tags: { batch: 'p' } }],
         ['a user and a tag', { user_id: 'pager', tags: { batch: 'p' } }],
-        ['two tags and a status', { tags: { batch: 'p', kind: 'k' }, status: 'active' as const }],
+        [
+          'two tags and a status',
+          { tags: { batch: 'p', kind: 'k' }, statuses: ['active' as const] },
+        ],
+        ['two statuses', { user_id: 'pager', statuses: ['failed' as const, 'active' as const] }],
       ])(
         'pages by %s with a cursor, without overlaps or gaps, ties included',
         async (_, filter) => {

@@ -5,7 +5,8 @@ import type { SessionRecord } from './session-record.ts'
 /** What `search` filters on; every given field must match. */
 export interface SessionFilter {
   user_id?: string
-  status?: SessionStatus
+  /** Any of these statuses; all when unset. */
+  statuses?: readonly SessionStatus[]
   tags?: Tags
   limit: number
   /** Opaque, from a previous page's `next_cursor`. */

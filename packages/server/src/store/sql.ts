@@ -235,7 +235,11 @@ export class SqlSessionStore implements SessionStore {
       )
     }
     if (filter.user_id !== undefined) query = query.where('sessions.user_id', '=', filter.user_id)
-    if (filter.status !== undefined) query = query.where('sessions.status', '=', filter.status)
+    if (filter.statuses !== undefined) {
+      // `IN ()` is invalid SQL; no status matches nothing.
+      if (filter.statuses.length === 0) return { records: [], next_cursor: null }
+      query = query.where('sessions.status', 'in', filter.statuses)
+    }
     if (after) {
       // A row-value comparison is what both planners turn into one index range.
       query = query.where(
