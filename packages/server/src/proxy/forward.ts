@@ -6,7 +6,13 @@ import type { SessionDirectory } from '../sessions/directory.ts'
 import { type Authenticate, admit } from './admission.ts'
 import { BackendPools, DEFAULT_TIMEOUTS, type ForwardTimeouts } from './backends.ts'
 import { CorsPolicy } from './cors.ts'
-import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
+import {
+  type Caller,
+  Exchange,
+  type ExchangeContext,
+  observe,
+  type ProxyMetrics,
+} from './exchange.ts'
 import { requestIdOf } from './headers.ts'
 import { sendProblem } from './problem.ts'
 import type { StreamRegistry } from './stream-registry.ts'
@@ -23,6 +29,8 @@ export interface ForwarderOptions {
   apiKeyHeader?: string
   /** Where open exchanges are tracked, to be cut on revocation, expiry or session delete. */
   streams?: StreamRegistry
+  /** Counts answers by status class, their latency and open SSE streams, for `/metrics`. */
+  metrics?: ProxyMetrics
 }
 
 /** The reverse proxy for `/:sessionId/*`. */
@@ -60,6 +68,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     pools,
     logger: options.logger,
     streams: options.streams,
+    metrics: options.metrics,
   }
   const { authenticate } = options
   return {
@@ -70,6 +79,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         sessionId,
         rest,
         requestId: requestIdOf(req.headers['x-request-id']),
+        arrived: performance.now(),
       }
       if (context.cors.isPreflight(req.method, req.headers)) {
         answerPreflight(context, caller)
@@ -122,12 +132,14 @@ function headerName(configured: string | undefined): string {
   return (configured ?? 'X-API-Key').toLowerCase()
 }
 
-function answerPreflight(context: ExchangeContext, { req, res, requestId }: Caller): void {
+function answerPreflight(context: ExchangeContext, caller: Caller): void {
+  const { req, res, requestId } = caller
   try {
     const out = context.cors.preflightHeaders(req.headers.origin, req.headers)
     out.push('x-request-id', requestId, 'content-length', '0')
     res.writeHead(204, out)
     res.end()
+    observe(context, caller)
   } catch (bug) {
     // A request listener must not throw: it would be an uncaught exception.
     context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
@@ -155,6 +167,7 @@ function refuse(context: ExchangeContext, caller: Caller, error: unknown): void 
     const headers: string[] = []
     context.cors.appendResponseHeaders(req.headers.origin, headers)
     sendProblem(res, problem, { requestId, instance, headers })
+    observe(context, caller)
   } catch (bug) {
     context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
     res.destroy()

@@ -100,6 +100,18 @@ export interface OAuthTokensTable {
 }
 
 /** Every table the proxy's database holds. */
+/** The audit log (migration 0008): appended, never updated; see `AuditEntry`. */
+export interface AuditLogTable {
+  id: string
+  at: string
+  action: string
+  user_id: string
+  auth_method: string
+  target: string | null
+  source: string | null
+  request_id: string | null
+}
+
 export interface Database {
   sessions: SessionsTable
   session_tags: SessionTagsTable
@@ -107,6 +119,7 @@ export interface Database {
   api_keys: ApiKeysTable
   oauth_states: OAuthStatesTable
   oauth_tokens: OAuthTokensTable
+  audit_log: AuditLogTable
 }
 
 /** The SQL backends a store can run on. */

@@ -28,6 +28,8 @@ describe('buildOpenApiDocument', () => {
         '/oauth/logout',
         '/api-keys',
         '/api-keys/{keyId}',
+        '/audit',
+        '/metrics',
         '/{sessionId}/status',
         '/{sessionId}/messages',
         '/{sessionId}/message',

@@ -1,7 +1,9 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { createApiKey, deleteApiKey, listApiKeys } from './api-keys.ts'
+import { listAudit } from './audit.ts'
 import { authStatus, authTypes } from './auth.ts'
 import { docs, health, landing, openapi, ready } from './health.ts'
+import { metrics } from './metrics.ts'
 import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 import { proxyRoutes } from './proxy.ts'
 import {
@@ -33,6 +35,8 @@ export const routes = {
   listApiKeys,
   createApiKey,
   deleteApiKey,
+  listAudit,
+  metrics,
 } as const
 
 /** An OpenAPI 3.1 document, as `@hono/zod-openapi` produces it. */
@@ -68,6 +72,11 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
     scheme: 'bearer',
     description: 'An API key, a GitHub token, or a token issued by /oauth/callback',
   })
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The `metrics.token` of the config (only /metrics reads it)',
+  })
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
@@ -85,7 +94,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
       { name: 'Auth', description: 'Who may do what' },
       { name: 'OAuth', description: 'Sign in with GitHub' },
       { name: 'API keys', description: 'Manage API keys' },
-      { name: 'Health', description: 'Liveness, readiness and this document' },
+      { name: 'Audit', description: 'Who did what, when and from where' },
+      { name: 'Health', description: 'Liveness, readiness, metrics and this document' },
     ],
   })
 }
