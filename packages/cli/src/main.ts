@@ -2,6 +2,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { attach, messages, send, status } from './argv/agent.ts'
+import { audit } from './argv/audit.ts'
 import { keys } from './argv/keys.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
 import { get, list, logs, remove, start } from './argv/sessions.ts'
@@ -28,6 +29,7 @@ const main = defineCommand({
     status,
     attach,
     keys,
+    audit,
     openapi,
     'echo-agent': echoAgent,
   },

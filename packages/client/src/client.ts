@@ -1,6 +1,7 @@
 import type { RetryOptions } from 'ky'
 import { type AgentApi, agentApi } from './agent.ts'
 import { type ApiKeysApi, apiKeysApi } from './api-keys.ts'
+import { type AuditApi, auditApi } from './audit.ts'
 import { type AuthApi, authApi } from './auth.ts'
 import { type HealthApi, healthApi } from './health.ts'
 import { type SessionsApi, sessionsApi } from './sessions.ts'
@@ -40,7 +41,7 @@ export interface ClientOptions {
  * @example
  * const client: Client = createClient({ baseUrl })
  */
-export type Client = HealthApi & SessionsApi & AuthApi & ApiKeysApi & AgentApi
+export type Client = HealthApi & SessionsApi & AuthApi & ApiKeysApi & AuditApi & AgentApi
 
 /**
  * A typed client for an agentapi-proxy server, for Node ≥ 20 and browsers. Every non-2xx
@@ -61,6 +62,7 @@ export function createClient(options: ClientOptions): Client {
     ...sessionsApi(transport),
     ...authApi(transport),
     ...apiKeysApi(transport),
+    ...auditApi(transport),
     ...agentApi(transport),
   }
 }

@@ -168,11 +168,11 @@ function expectBoundedLabels(families: Map<string, Family>, sessionId: string): 
 }
 
 describe('GET /metrics without a token', () => {
-  afterEach(() => dirs.removeAll())
   let server: RunningServer | undefined
   afterEach(async () => {
     await server?.close()
     server = undefined
+    await dirs.removeAll()
   })
 
   it('answers loopback callers; a forwarded address is ignored unless the proxy is trusted', async () => {
