@@ -1,6 +1,7 @@
 import type { RetryOptions } from 'ky'
 import { type AgentApi, agentApi } from './agent.ts'
 import { type ApiKeysApi, apiKeysApi } from './api-keys.ts'
+import { type AuditApi, auditApi } from './audit.ts'
 import { type AuthApi, authApi } from './auth.ts'
 import { type HealthApi, healthApi } from './health.ts'
 import { type SessionsApi, sessionsApi } from './sessions.ts'
@@ -41,7 +42,13 @@ export interface ClientOptions {
  * @example
  * const client: Client = createClient({ baseUrl })
  */
-export type Client = HealthApi & SessionsApi & AuthApi & ApiKeysApi & SharesApi & AgentApi
+export type Client = HealthApi &
+  SessionsApi &
+  AuthApi &
+  ApiKeysApi &
+  SharesApi &
+  AuditApi &
+  AgentApi
 
 /**
  * A typed client for an agentapi-proxy server, for Node ≥ 20 and browsers. Every non-2xx
@@ -63,6 +70,7 @@ export function createClient(options: ClientOptions): Client {
     ...authApi(transport),
     ...apiKeysApi(transport),
     ...sharesApi(transport),
+    ...auditApi(transport),
     ...agentApi(transport),
   }
 }

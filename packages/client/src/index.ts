@@ -9,6 +9,10 @@ export type {
   ApiKey,
   ApiKeyList,
   ApiKeyListQuery,
+  AuditAction,
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
   AuthStatusResponse,
   AuthTypesResponse,
   CreateApiKeyRequest,
@@ -48,6 +52,7 @@ export type { ApiErrorCode, ApiErrorInit } from './api-error.ts'
 export { ApiError } from './api-error.ts'
 export type { ApiKeysApi } from './api-keys.ts'
 export type { AskOptions } from './ask.ts'
+export type { AuditApi } from './audit.ts'
 export type { AuthApi } from './auth.ts'
 export type { Client, ClientOptions } from './client.ts'
 export { createClient } from './client.ts'

@@ -2,9 +2,12 @@ import { buildOpenApiDocument } from '@agentapi-proxy/shared/routes'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
+import { AuditLog } from './audit/audit-log.ts'
+import { MemoryAuditStore } from './audit/audit-store.ts'
 import type { Auth } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import { AppError } from './errors.ts'
+import { auditMiddleware } from './http/audit.ts'
 import { corsMiddleware } from './http/cors.ts'
 import { closeUnreadBody } from './http/incoming.ts'
 import { principalMiddleware } from './http/principal.ts'
@@ -12,10 +15,13 @@ import { notFound, onError } from './http/problem-response.ts'
 import { requestLog } from './http/request-log.ts'
 import type { Logger } from './logger.ts'
 import { registerMcpRoute } from './mcp/endpoint.ts'
+import { Metrics } from './metrics/metrics.ts'
+import { registerAuditRoutes } from './routes/audit.ts'
 import { registerAuthRoutes } from './routes/auth.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
 import { registerLandingRoute } from './routes/landing.ts'
+import { registerMetricsRoute } from './routes/metrics.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerShareRoutes } from './routes/shares.ts'
 import type { SessionService } from './sessions/service.ts'
@@ -34,6 +40,10 @@ export interface AppDeps {
   readiness?: Record<string, ReadinessCheck>
   /** Largest JSON body the API accepts, in bytes (the proxy path has its own rules). */
   maxBodyBytes?: number
+  /** The audit log; one in memory when unset. */
+  audit?: AuditLog
+  /** What `/metrics` serves; an empty registry of its own when unset. */
+  metrics?: Metrics
 }
 
 /**
@@ -67,10 +77,14 @@ export function createApp(deps: AppDeps) {
     }),
   )
   app.use(principalMiddleware(deps.auth.authenticate))
+  const audit = deps.audit ?? new AuditLog({ store: new MemoryAuditStore(), logger: deps.logger })
+  app.use(auditMiddleware(audit, deps.config.server.trust_proxy))
   registerHealthRoutes(app, deps.readiness ?? {})
+  registerMetricsRoute(app, deps.metrics ?? new Metrics({ processMetrics: false }), deps.config)
   registerSessionRoutes(app, deps.sessions)
   if (deps.shares) registerShareRoutes(app, deps.shares)
   registerAuthRoutes(app, deps.auth, deps.config)
+  registerAuditRoutes(app, audit)
   const document = buildOpenApiDocument()
   registerMcpRoute(app, {
     sessions: deps.sessions,

@@ -1,11 +1,14 @@
 import { createServer, type Server } from 'node:http'
 import { getRequestListener } from '@hono/node-server'
 import { createApp } from './app.ts'
+import { AuditLog } from './audit/audit-log.ts'
+import { countingAuthFailures } from './auth/failure-method.ts'
 import { type Auth, authFromConfig } from './auth/from-config.ts'
 import type { Config } from './config/index.ts'
 import { ConnectionGuard } from './http/connection-guard.ts'
 import { answerClientError, refuseConnect } from './http/protocol-errors.ts'
 import type { Logger } from './logger.ts'
+import { Metrics } from './metrics/metrics.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
 import type { Provisioner } from './provisioners/provisioner.ts'
@@ -76,6 +79,8 @@ interface Services {
   streams: StreamRegistry
   shares: ShareService
   links: OpenLinks
+  metrics: Metrics
+  audit: AuditLog
 }
 
 /** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
@@ -85,9 +90,12 @@ async function openServices(
   checked: Checked,
 ): Promise<Services> {
   const { config, logger } = options
+  // One registry per server: several servers in one process (tests) never share counters.
+  const metrics = new Metrics()
   const opened = await openStore(config.persistence, {
     logger,
     env,
+    observeQuery: metrics.observeQuery,
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
@@ -105,13 +113,19 @@ async function openServices(
       proxyEnv: env,
       roleEnv: auth.roleEnv,
       onDelete: (sessionId) => streams.endSession(sessionId),
+      metrics,
     })
+    const audit = new AuditLog({ store: opened.auditStore, logger })
+    metrics.sources = {
+      sessions: () => sessions.liveStates(),
+      audit: () => ({ pending: audit.pending, lost: audit.lost }),
+    }
     const restored = await sessions.restore()
     if (restored.adopted + restored.restarted + restored.reaped > 0) {
       logger.info(restored, 'restored sessions')
     }
     const { shares, links } = shareServices(opened, sessions, streams, logger)
-    return { opened, auth, sessions, streams, shares, links }
+    return { opened, auth, sessions, streams, shares, links, metrics, audit }
   } catch (error) {
     await opened.close()
     throw error
@@ -158,26 +172,32 @@ async function provisionerFromConfig(
 function serve(
   options: StartServerOptions,
   agent: AgentChoice,
-  { opened, auth, sessions, streams, shares, links }: Services,
+  { opened, auth, sessions, streams, shares, links, metrics, audit }: Services,
   bound: BoundListener,
 ): RunningServer {
   const { config, logger } = options
+  const authenticate = countingAuthFailures(auth.authenticate, config.auth, (method) =>
+    metrics.authFailed(method),
+  )
   const app = createApp({
     logger,
     config,
-    auth,
+    auth: { ...auth, authenticate },
     sessions,
     shares,
-    readiness: { store: () => opened.store.ping() },
+    audit,
+    metrics,
+    readiness: { store: () => opened.store.ping(), audit: () => audit.ping() },
   })
   const forwarder = createForwarder({
     directory: sessions,
-    authenticate: auth.authenticate,
+    authenticate,
     logger,
     cors: { allowedOrigins: config.cors.allowed_origins },
     apiKeyHeader: config.auth.static.header_name,
     streams,
     shares: { resolve: (token) => shares.resolve(token), links },
+    metrics,
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".
@@ -201,6 +221,8 @@ function serve(
       await forwarder.close()
       links.close()
       await closed
+      // Kept audit entries get their last chance while the store is still open.
+      await audit.close()
       await opened.close()
     },
   }

@@ -47,6 +47,13 @@ export {
   CreatedApiKeySchema,
   RevokedApiKeySchema,
 } from './api-keys.ts'
+export type { AuditAction, AuditEntry, AuditPage, AuditQuery } from './audit.ts'
+export {
+  AuditActionSchema,
+  AuditEntrySchema,
+  AuditPageSchema,
+  AuditQuerySchema,
+} from './audit.ts'
 export type { AuthStatusResponse, AuthType, AuthTypesResponse, Permission, Role } from './auth.ts'
 export {
   AuthStatusResponseSchema,

@@ -25,7 +25,7 @@ const active = (id: string) =>
 describe('health', () => {
   it('says the process is up and the store answers', async () => {
     expect(await client.health()).toEqual({ status: 'ok' })
-    expect(await client.ready()).toEqual({ status: 'ready', checks: { store: 'ok' } })
+    expect(await client.ready()).toEqual({ status: 'ready', checks: { store: 'ok', audit: 'ok' } })
   })
 })
 

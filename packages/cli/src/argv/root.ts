@@ -3,6 +3,7 @@ import { completionCommand, SHELLS } from '../commands/completion.ts'
 import { commandTree } from '../completion/command-tree.ts'
 import { VERSION } from '../version.ts'
 import { attach, messages, send, status } from './agent.ts'
+import { audit } from './audit.ts'
 import { withChoices } from './choices.ts'
 import { withExamples } from './examples.ts'
 import { keys } from './keys.ts'
@@ -65,6 +66,7 @@ export const root = withExamples(
       whoami,
       profiles,
       share,
+      audit,
       openapi,
       completion,
       'echo-agent': echoAgent,

@@ -29,6 +29,7 @@ const COMMANDS = [
   ['completion'],
   ['echo-agent'],
   ['share'],
+  ['audit'],
   ['mcp'],
 ]
 

@@ -62,7 +62,8 @@ export function createAuthenticator(auth: AuthConfig, deps: AuthenticatorDeps): 
   }
 }
 
-function readCredential(headers: RequestHeaders, apiKeyHeader: string): string | undefined {
+/** The credential a request carries: the API-key header's, else a Bearer (or token) one. */
+export function readCredential(headers: RequestHeaders, apiKeyHeader: string): string | undefined {
   const byName = (name: string): string | undefined => {
     for (const [key, value] of Object.entries(headers)) {
       if (key.toLowerCase() !== name) continue

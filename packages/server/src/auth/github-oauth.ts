@@ -142,14 +142,23 @@ export class OAuthService {
 
   /** Signs out: every token of this sign-in stops working, and GitHub's token is revoked. */
   async logout(accessToken: string): Promise<OAuthLogoutResponse> {
+    await this.signOut(accessToken)
+    return { status: 'logged_out' }
+  }
+
+  /**
+   * {@link logout}, saying who was signed out: null when the token was unknown or already
+   * revoked (nothing happened, which the audit log must not record as a sign-out).
+   */
+  async signOut(accessToken: string): Promise<{ user_id: string } | null> {
     const row = await this.#options.tokens.findByAccessHash(hashSecret(accessToken))
     if (!row || !secretMatches(accessToken, row.access_hash) || row.revoked_at !== null) {
-      return { status: 'logged_out' }
+      return null
     }
     await this.#revokeFamily(row.family_id)
     this.#options.resolver.forget(row.github_token)
     await this.#revokeAtGitHub(row)
-    return { status: 'logged_out' }
+    return { user_id: row.user_id }
   }
 
   /** The principal behind one of our access tokens; `unauthorized` or `credentials_expired`. */

@@ -150,6 +150,7 @@ describe('loadConfig', () => {
       keep_alive_timeout: 5_000,
       max_connections: 4096,
       max_connections_per_ip: 256,
+      trust_proxy: false,
     })
     const file = '{"server": {"keep_alive_timeout": 0}}'
     expect(issuesOf(() => loadConfig({ cwd: dirWith({ 'config.json': file }) }))).toEqual([

@@ -185,6 +185,12 @@ const ServerLimitsSchema = z
       .min(0)
       .default(256)
       .describe('0: no cap per client address'),
+    trust_proxy: z
+      .boolean()
+      .default(false)
+      .describe(
+        'one reverse proxy in front sets X-Forwarded-For: its last entry is the client address',
+      ),
   })
   .refine(
     (server) => server.request_timeout === 0 || server.headers_timeout <= server.request_timeout,
@@ -304,6 +310,16 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   cors: z.strictObject({ allowed_origins: z.array(z.string().min(1)).default([]) }).prefault({}),
+  metrics: z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('serve GET /metrics'),
+      token: z
+        .string()
+        .min(16, 'Metrics tokens need at least 16 characters')
+        .optional()
+        .describe('Bearer token /metrics requires; unset: only loopback callers are answered'),
+    })
+    .prefault({}),
 })
 
 /** The validated configuration; durations are milliseconds. */

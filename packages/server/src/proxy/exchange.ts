@@ -20,6 +20,15 @@ export interface ExchangeContext {
   pools: BackendPools
   logger: Logger
   streams?: StreamRegistry | undefined
+  metrics?: ProxyMetrics | undefined
+}
+
+/** What the proxy path reports to `/metrics` (the server's `Metrics`). */
+export interface ProxyMetrics {
+  /** One request was answered with `status`, `seconds` after it arrived. */
+  proxied(status: number, seconds: number): void
+  /** An SSE stream opened; the returned function is called when it closes. */
+  streamOpened(kind: 'proxy'): () => void
 }
 
 /** The caller of one exchange: its request, response and identity. */
@@ -32,6 +41,8 @@ export interface Caller {
   requestId: string
   /** What stands before `rest` in problem `instance`s; `/<sessionId>` unless set. */
   base?: string
+  /** `performance.now()` when the request reached the forwarder. */
+  arrived: number
 }
 
 type Controller = Dispatcher.DispatchController
@@ -128,9 +139,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
       controller.abort(error as Error)
       return
     }
+    const { metrics } = this.#context
+    metrics?.proxied(statusCode, (performance.now() - this.#caller.arrived) / 1000)
     // Headers otherwise wait for the first body chunk: an SSE client should see the stream open
     // even while the agent has nothing to say.
-    if (isEventStream(headers['content-type'])) res.flushHeaders()
+    if (isEventStream(headers['content-type'])) {
+      res.flushHeaders()
+      if (metrics) res.once('close', metrics.streamOpened('proxy'))
+    }
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
@@ -169,11 +185,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
       'agent_unavailable',
       `The agent of session ${sessionId} ${detail} (${code})`,
     )
+    const counted = res.headersSent
     sendProblem(res, problem, {
       requestId,
       instance: this.#instance(),
       headers: this.#corsHeaders(),
     })
+    if (!counted) observe(this.#context, this.#caller)
   }
 
   #onCallerClose(): void {
@@ -223,6 +241,11 @@ export function instanceOf(caller: Pick<Caller, 'sessionId' | 'rest' | 'base'>):
   const { rest } = caller
   const query = rest.indexOf('?')
   return `${caller.base ?? `/${caller.sessionId}`}${query === -1 ? rest : rest.slice(0, query)}`
+}
+
+/** Reports what the caller was answered (`res.statusCode`) to the metrics, if any. */
+export function observe(context: ExchangeContext, caller: Caller): void {
+  context.metrics?.proxied(caller.res.statusCode, (performance.now() - caller.arrived) / 1000)
 }
 
 function isEventStream(contentType: string | string[] | undefined): boolean {

@@ -5,7 +5,7 @@ import type { SessionDirectory } from '../sessions/directory.ts'
 import { type Authenticate, admit } from './admission.ts'
 import { BackendPools, DEFAULT_TIMEOUTS, type ForwardTimeouts } from './backends.ts'
 import { CorsPolicy } from './cors.ts'
-import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
+import { type Caller, Exchange, type ExchangeContext, type ProxyMetrics } from './exchange.ts'
 import { requestIdOf } from './headers.ts'
 import { answerPreflight, refuse } from './refusal.ts'
 import { handleShared, type SharedLinks } from './shared-link.ts'
@@ -25,6 +25,8 @@ export interface ForwarderOptions {
   streams?: StreamRegistry
   /** Share links; `/s/<token>/…` answers 404 without them. */
   shares?: SharedLinks
+  /** Counts answers by status class, their latency and open SSE streams, for `/metrics`. */
+  metrics?: ProxyMetrics
 }
 
 /** The reverse proxy for `/:sessionId/*`. */
@@ -67,6 +69,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     pools,
     logger: options.logger,
     streams: options.streams,
+    metrics: options.metrics,
   }
   const { authenticate } = options
   return {
@@ -77,6 +80,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
         sessionId,
         rest,
         requestId: requestIdOf(req.headers['x-request-id']),
+        arrived: performance.now(),
       }
       if (context.cors.isPreflight(req.method, req.headers)) {
         answerPreflight(context, caller)

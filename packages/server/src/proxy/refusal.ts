@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts'
-import { type Caller, type ExchangeContext, instanceOf } from './exchange.ts'
+import { type Caller, type ExchangeContext, instanceOf, observe } from './exchange.ts'
 import { sendProblem } from './problem.ts'
 
 /**
@@ -8,12 +8,14 @@ import { sendProblem } from './problem.ts'
  * @example
  * if (context.cors.isPreflight(req.method, req.headers)) answerPreflight(context, caller)
  */
-export function answerPreflight(context: ExchangeContext, { req, res, requestId }: Caller): void {
+export function answerPreflight(context: ExchangeContext, caller: Caller): void {
+  const { req, res, requestId } = caller
   try {
     const out = context.cors.preflightHeaders(req.headers.origin, req.headers)
     out.push('x-request-id', requestId, 'content-length', '0')
     res.writeHead(204, out)
     res.end()
+    observe(context, caller)
   } catch (bug) {
     // A request listener must not throw: it would be an uncaught exception.
     context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
@@ -44,6 +46,7 @@ export function refuse(context: ExchangeContext, caller: Caller, error: unknown)
     const headers: string[] = []
     context.cors.appendResponseHeaders(req.headers.origin, headers)
     sendProblem(res, problem, { requestId, instance, headers })
+    observe(context, caller)
   } catch (bug) {
     context.logger.error({ err: bug, req_id: requestId }, 'proxy error')
     res.destroy()

@@ -51,6 +51,7 @@ export function handleShared(
     requestId: requestIdOf(req.headers['x-request-id']),
     // The token stays out of problem bodies and logs; its first characters say which link.
     base: `/s/${token.slice(0, 12)}…`,
+    arrived: performance.now(),
   }
   if (context.cors.isPreflight(req.method, req.headers)) {
     answerPreflight(context, caller)

@@ -4,6 +4,7 @@ import { authStatus, authTypes } from '../auth/authenticate.ts'
 import type { Auth } from '../auth/from-config.ts'
 import type { Config } from '../config/index.ts'
 import { AppError } from '../errors.ts'
+import { recordAudit } from '../http/audit.ts'
 import { callerOf } from '../http/principal.ts'
 
 /** `/auth/*`, `/oauth/*` and `/api-keys`: who is calling, signing in, and managing keys. */
@@ -23,7 +24,10 @@ export function registerAuthRoutes(app: OpenAPIHono, auth: Auth, config: Readonl
   )
   app.openapi(routes.oauthCallback, async (c) => {
     const { code, state } = c.req.valid('query')
-    return c.json(await oauth().callback(code, state), 200)
+    const signedIn = await oauth().callback(code, state)
+    const principal = { user_id: signedIn.user.id, auth_type: 'oauth' as const }
+    await recordAudit(c, 'auth.sign_in', principal, null)
+    return c.json(signedIn, 200)
   })
   app.openapi(routes.oauthRefresh, async (c) =>
     c.json(await oauth().refresh(c.req.valid('json').refresh_token), 200),
@@ -36,7 +40,12 @@ export function registerAuthRoutes(app: OpenAPIHono, auth: Auth, config: Readonl
         'Send the token to sign out as "Authorization: Bearer <token>"',
       )
     }
-    return c.json(await oauth().logout(token), 200)
+    const signedOut = await oauth().signOut(token)
+    if (signedOut) {
+      const principal = { user_id: signedOut.user_id, auth_type: 'oauth' as const }
+      await recordAudit(c, 'auth.sign_out', principal, null)
+    }
+    return c.json({ status: 'logged_out' as const }, 200)
   })
 
   app.openapi(routes.listApiKeys, async (c) =>
@@ -51,9 +60,15 @@ export function registerAuthRoutes(app: OpenAPIHono, auth: Auth, config: Readonl
         'Auth is off (auth.enabled: false), so no request is checked against an API key; turn auth on before minting keys',
       )
     }
-    return c.json(await auth.apiKeys.create(await callerOf(c), c.req.valid('json')), 201)
+    const principal = await callerOf(c)
+    const created = await auth.apiKeys.create(principal, c.req.valid('json'))
+    await recordAudit(c, 'api_key.create', principal, created.id)
+    return c.json(created, 201)
   })
-  app.openapi(routes.deleteApiKey, async (c) =>
-    c.json(await auth.apiKeys.revoke(await callerOf(c), c.req.valid('param').keyId), 200),
-  )
+  app.openapi(routes.deleteApiKey, async (c) => {
+    const principal = await callerOf(c)
+    const revoked = await auth.apiKeys.revoke(principal, c.req.valid('param').keyId)
+    await recordAudit(c, 'api_key.revoke', principal, revoked.id)
+    return c.json(revoked, 200)
+  })
 }

@@ -1,5 +1,6 @@
 import { routes } from '@agentapi-proxy/shared/routes'
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import { recordAudit } from '../http/audit.ts'
 import { requirePermission } from '../http/principal.ts'
 import type { SessionService } from '../sessions/service.ts'
 
@@ -9,7 +10,9 @@ export function registerSessionRoutes(app: OpenAPIHono, sessions: SessionService
     const principal = await requirePermission(c, 'session:create')
     // A POST with no body at all starts a session with every default.
     const body = c.req.valid('json') ?? {}
-    return c.json(await sessions.start(principal, body), 201)
+    const session = await sessions.start(principal, body)
+    await recordAudit(c, 'session.start', principal, session.session_id)
+    return c.json(session, 201)
   })
   app.openapi(routes.searchSessions, async (c) => {
     const principal = await requirePermission(c, 'session:list')
@@ -26,6 +29,9 @@ export function registerSessionRoutes(app: OpenAPIHono, sessions: SessionService
   })
   app.openapi(routes.deleteSession, async (c) => {
     const principal = await requirePermission(c, 'session:delete')
-    return c.json(await sessions.delete(principal, c.req.valid('param').sessionId), 200)
+    const { sessionId } = c.req.valid('param')
+    const deleted = await sessions.delete(principal, sessionId)
+    await recordAudit(c, 'session.delete', principal, sessionId)
+    return c.json(deleted, 200)
   })
 }

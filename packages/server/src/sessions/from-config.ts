@@ -8,6 +8,7 @@ import type { SessionStore } from '../store/session-store.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
 import { githubWebUrl, RepositoryPolicy } from './repository-policy.ts'
 import { type ReplicaSettings, SessionService } from './service.ts'
+import type { SessionMetrics } from './session-metrics.ts'
 
 /** What the config does not say: the collaborators and the proxy's own environment. */
 export interface SessionServiceParts {
@@ -19,6 +20,7 @@ export interface SessionServiceParts {
   roleEnv?: (role: string) => Record<string, string> | undefined
   /** Told when a session is deleted (the proxy closes its streams). */
   onDelete?: (sessionId: string) => void
+  metrics?: SessionMetrics
 }
 
 /**

@@ -6,7 +6,13 @@ import type { LiveSession } from './live-session.ts'
 /** How a start ended. */
 export type LaunchOutcome =
   | { kind: 'ready'; exited: Promise<AgentExit> }
-  | { kind: 'failed'; exitCode: number | null; error: string; logTail: string[] }
+  | {
+      kind: 'failed'
+      reason: 'startup_timeout' | 'startup_exit'
+      exitCode: number | null
+      error: string
+      logTail: string[]
+    }
   | { kind: 'aborted' }
 
 /** What {@link launchAgent} works with. */
@@ -57,6 +63,7 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
       const why = stopped.reason ? ` (${stopped.reason})` : ''
       return {
         kind: 'failed',
+        reason: 'startup_timeout',
         exitCode: null,
         error: `The agent was not ready within ${within}${why}`,
         logTail: lines,
@@ -70,7 +77,7 @@ export async function launchAgent(input: LaunchInput): Promise<LaunchOutcome> {
       : code === null && result.signal
         ? `The agent was killed by ${result.signal} during start-up`
         : `The agent exited during start-up with code ${code ?? 'unknown'}`
-    return { kind: 'failed', exitCode: code, error, logTail: lines }
+    return { kind: 'failed', reason: 'startup_exit', exitCode: code, error, logTail: lines }
   }
 }
 

@@ -12,6 +12,7 @@ import { followAgent } from './follow.ts'
 import { launchAgent } from './launch.ts'
 import type { SessionLimits } from './limits.ts'
 import type { LiveSession } from './live-session.ts'
+import type { SessionFailureReason, SessionMetrics } from './session-metrics.ts'
 import { SpawnSlots } from './spawn-slots.ts'
 
 /** What the runtime drives agents with. */
@@ -22,6 +23,7 @@ export interface RuntimeOptions extends AgentSpecOptions {
   logger: Logger
   /** Told when a session leaves this replica's hands (stopped, failed, not adopted). */
   onReleased?: (sessionId: string) => void
+  metrics?: SessionMetrics
 }
 
 const ACTIVITY_SAVE_EVERY_MS = 5_000
@@ -161,6 +163,8 @@ export class SessionRuntime {
       if (live.abort.signal.aborted) return
       // Rows from before agent secrets get one at their next start.
       live.secret ??= newAgentSecret()
+      this.#options.metrics?.started(resume ? 'resume' : 'new')
+      const spawned = performance.now()
       const outcome = await launchAgent({
         live,
         provisioner: this.#options.provisioner,
@@ -178,16 +182,16 @@ export class SessionRuntime {
             agent_secret: live.secret,
           }),
       })
-      if (outcome.kind === 'ready') await this.#activate(live, outcome.exited, record)
-      else if (outcome.kind === 'failed')
-        await this.#fail(live, outcome.exitCode, outcome.error, outcome.logTail)
+      if (outcome.kind === 'ready') {
+        this.#options.metrics?.ready((performance.now() - spawned) / 1000)
+        await this.#activate(live, outcome.exited, record)
+      } else if (outcome.kind === 'failed') {
+        const { reason, exitCode, error, logTail } = outcome
+        await this.#fail(live, reason, exitCode, error, logTail)
+      }
     } catch (error) {
-      await this.#fail(
-        live,
-        null,
-        `The agent could not be started: ${(error as Error).message}`,
-        [],
-      )
+      const why = `The agent could not be started: ${(error as Error).message}`
+      await this.#fail(live, 'spawn_error', null, why, [])
     } finally {
       release()
     }
@@ -222,10 +226,17 @@ export class SessionRuntime {
     if (live.status !== 'active') return // a stop in progress owns the outcome
     if (this.#live.get(live.sessionId) !== live) return // given up: the new owner's to handle
     const tail = live.handle ? await this.#options.provisioner.logs(live.handle, 20) : null
-    await this.#fail(live, exit.code, describeExit(exit), tail?.lines ?? [])
+    await this.#fail(live, 'agent_exit', exit.code, describeExit(exit), tail?.lines ?? [])
   }
 
-  async #fail(live: LiveSession, exitCode: number | null, error: string, logTail: string[]) {
+  async #fail(
+    live: LiveSession,
+    reason: SessionFailureReason,
+    exitCode: number | null,
+    error: string,
+    logTail: string[],
+  ) {
+    this.#options.metrics?.failed(reason)
     live.abort.abort()
     this.#release(live.sessionId)
     this.#options.logger.warn(

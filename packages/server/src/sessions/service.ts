@@ -19,6 +19,7 @@ import type { SessionStore } from '../store/session-store.ts'
 import type { ProxyTarget, SessionDirectory } from './directory.ts'
 import { EnvironmentPolicy } from './env-policy.ts'
 import { limitReached, type SessionLimits } from './limits.ts'
+import type { LiveSession } from './live-session.ts'
 import {
   assertMcpEnvironmentAllowed,
   type McpServerDefaults,
@@ -28,6 +29,7 @@ import { newSessionRecord } from './new-record.ts'
 import { RepositoryPolicy } from './repository-policy.ts'
 import { RouteCache } from './route-cache.ts'
 import { SessionRuntime } from './runtime.ts'
+import type { SessionMetrics } from './session-metrics.ts'
 import { toSession, toSummary } from './views.ts'
 
 /** What {@link SessionService.restore} found and did. */
@@ -78,6 +80,8 @@ export interface SessionServiceOptions {
   onDelete?: (sessionId: string) => void
   /** One replica on its own store when unset. */
   replica?: ReplicaSettings
+  /** Starts, failures and start-up times, for `/metrics`. */
+  metrics?: SessionMetrics
   logger: Logger
 }
 
@@ -212,7 +216,10 @@ export class SessionService implements SessionDirectory {
     this.#admitting.add(record.session_id)
     try {
       const admission = await this.#options.store.admit(record, this.#options.limits)
-      if (!admission.admitted) throw limitReached(admission, userId, this.#options.limits)
+      if (!admission.admitted) {
+        this.#options.metrics?.failed(admission.limit === 'proxy' ? 'limit_proxy' : 'limit_user')
+        throw limitReached(admission, userId, this.#options.limits)
+      }
     } catch (error) {
       this.#runtime.untrack(record.session_id)
       throw error
@@ -366,6 +373,7 @@ export class SessionService implements SessionDirectory {
       if (claimed.status === 'stopping') await this.#stopClaimed(claimed)
       else if (claimed.status === 'suspended') this.#restart(claimed)
       else if (!(await this.#runtime.adopt(claimed))) {
+        this.#options.metrics?.failed('takeover_unreachable')
         await this.#runtime.save(id, {
           status: 'failed',
           agent_status: null,
@@ -383,6 +391,11 @@ export class SessionService implements SessionDirectory {
     live.launching = this.#runtime
       .save(record.session_id, { status: 'starting', agent_status: null })
       .then(() => this.#runtime.launch(live, record, true))
+  }
+
+  /** The sessions this replica runs, as `/metrics` counts them (not every replica's). */
+  liveStates(): ReadonlyArray<Pick<LiveSession, 'status' | 'agentStatus'>> {
+    return this.#runtime.all()
   }
 
   async lookup(sessionId: string): Promise<ProxyTarget | undefined> {

@@ -115,6 +115,18 @@ export interface SessionSharesTable {
 }
 
 /** Every table the proxy's database holds. */
+/** The audit log (migration 0008): appended, never updated; see `AuditEntry`. */
+export interface AuditLogTable {
+  id: string
+  at: string
+  action: string
+  user_id: string
+  auth_method: string
+  target: string | null
+  source: string | null
+  request_id: string | null
+}
+
 export interface Database {
   sessions: SessionsTable
   session_tags: SessionTagsTable
@@ -123,6 +135,7 @@ export interface Database {
   oauth_states: OAuthStatesTable
   oauth_tokens: OAuthTokensTable
   session_shares: SessionSharesTable
+  audit_log: AuditLogTable
 }
 
 /** The SQL backends a store can run on. */

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import SQLite from 'libsql'
 import pg from 'pg'
+import { type AuditStore, MemoryAuditStore } from '../audit/audit-store.ts'
 import { MemoryApiKeyStore } from '../auth/api-key-store.ts'
 import type { AuthStores } from '../auth/from-config.ts'
 import { MemoryOAuthStateStore, MemoryOAuthTokenStore } from '../auth/oauth-store.ts'
@@ -26,9 +27,11 @@ import { RetryingSessionStore } from './retrying-store.ts'
 import type { SessionStore } from './session-store.ts'
 import { SqlSessionStore } from './sql.ts'
 import { SqlApiKeyStore } from './sql-api-keys.ts'
+import { SqlAuditStore } from './sql-audit.ts'
 import { SqlOAuthStateStore, SqlOAuthTokenStore } from './sql-oauth.ts'
 import { SqlShareStore } from './sql-shares.ts'
 import { sqliteFileCheck } from './sqlite-file.ts'
+import { type ObserveQuery, timedStore } from './timed-store.ts'
 
 /** The `persistence` section of the config, plus fields it may grow. */
 export interface PersistenceSettings {
@@ -55,6 +58,8 @@ export interface OpenStoreOptions {
   schema?: string
   /** A key start-up already found (see `findEncryptionKey`); found here otherwise. */
   key?: EncryptionKey
+  /** Hears the duration of every SQL store operation (the `/metrics` histogram). */
+  observeQuery?: ObserveQuery
 }
 
 /** An open store and what to close when the server stops. */
@@ -66,6 +71,8 @@ export interface OpenedStore {
   authStores: AuthStores
   /** Share links, beside the sessions they read. */
   shares: ShareStore
+  /** The audit log's rows: in the same database as the sessions, or in memory with them. */
+  auditStore: AuditStore
   close(): Promise<void>
 }
 
@@ -101,11 +108,13 @@ export async function openStore(
       oauthStates: new MemoryOAuthStateStore(),
       oauthTokens: new MemoryOAuthTokenStore(),
     }
+    const auditStore = new MemoryAuditStore()
     return {
       store,
       db: null,
       authStores,
       shares: new MemoryShareStore(),
+      auditStore,
       close: () => store.close(),
     }
   }
@@ -153,6 +162,10 @@ export async function openStore(
       oauthStates: new SqlOAuthStateStore(db),
       oauthTokens: new SqlOAuthTokenStore(db, box),
     }
+    const sqlAudit = new SqlAuditStore(db)
+    const auditStore = options.observeQuery
+      ? timedStore(sqlAudit, 'audit', options.observeQuery)
+      : sqlAudit
     let closing: Promise<void> | undefined
     const close = () => {
       // Updates still kept for retry get their last chance before the connection goes.
@@ -162,7 +175,7 @@ export async function openStore(
         .then(() => closeDatabase(db, persistence.backend))
       return closing
     }
-    return { store, db, authStores, shares: new SqlShareStore(db), close }
+    return { store, db, authStores, shares: new SqlShareStore(db), auditStore, close }
   } catch (error) {
     await db.destroy()
     throw error
@@ -190,7 +203,8 @@ async function sessionStore(
   if (resealed > 0) {
     options.logger.info({ sessions: resealed }, 'sealed plaintext environment values')
   }
-  return new RetryingSessionStore(inner, {
+  const timed = options.observeQuery ? timedStore(inner, 'sessions', options.observeQuery) : inner
+  return new RetryingSessionStore(timed, {
     logger: options.logger,
     ...(opened.onFailing ? { onFailing: opened.onFailing } : {}),
   })

@@ -34,6 +34,8 @@ describe('buildOpenApiDocument', () => {
         '/api-keys',
         '/api-keys/{keyId}',
         '/mcp',
+        '/audit',
+        '/metrics',
         '/{sessionId}/status',
         '/{sessionId}/messages',
         '/{sessionId}/message',

@@ -1,8 +1,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { createApiKey, deleteApiKey, listApiKeys } from './api-keys.ts'
+import { listAudit } from './audit.ts'
 import { authStatus, authTypes } from './auth.ts'
 import { docs, health, landing, openapi, ready } from './health.ts'
 import { mcp } from './mcp.ts'
+import { metrics } from './metrics.ts'
 import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 import { proxyRoutes } from './proxy.ts'
 import {
@@ -40,6 +42,8 @@ export const routes = {
   listShares,
   revokeShares,
   revokeShare,
+  listAudit,
+  metrics,
 } as const
 
 /** An OpenAPI 3.1 document, as `@hono/zod-openapi` produces it. */
@@ -76,6 +80,11 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
     scheme: 'bearer',
     description: 'An API key, a GitHub token, or a token issued by /oauth/callback',
   })
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The `metrics.token` of the config (only /metrics reads it)',
+  })
   return app.getOpenAPI31Document({
     openapi: '3.1.0',
     info: {
@@ -95,7 +104,8 @@ export function buildOpenApiDocument(options: OpenApiDocumentOptions = {}): Open
       { name: 'API keys', description: 'Manage API keys' },
       { name: 'MCP', description: 'Drive sessions from an MCP client (an agent, an assistant)' },
       { name: 'Share links', description: 'Read-only links to a session, and what they read' },
-      { name: 'Health', description: 'Liveness, readiness and this document' },
+      { name: 'Audit', description: 'Who did what, when and from where' },
+      { name: 'Health', description: 'Liveness, readiness, metrics and this document' },
     ],
   })
 }

@@ -7,6 +7,7 @@ import { agentSecretMigration } from './0004-session-agent-secret.ts'
 import { apiKeyParentMigration } from './0005-api-key-parent.ts'
 import { sessionHandleMigration } from './0006-session-handle.ts'
 import { mcpServersMigration } from './0007-session-mcp-servers.ts'
+import { auditLogMigration } from './0008-audit-log.ts'
 import { sessionSharesMigration } from './0010-session-shares.ts'
 
 /**
@@ -31,6 +32,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0006_session_handle': sessionHandleMigration(),
       '0007_session_mcp_servers': mcpServersMigration(),
       '0010_session_shares': sessionSharesMigration(this.#dialect),
+      '0008_audit_log': auditLogMigration(this.#dialect),
     }
   }
 }
