@@ -53,6 +53,8 @@ export interface OpenStoreOptions {
   schema?: string
   /** A key start-up already found (see `findEncryptionKey`); found here otherwise. */
   key?: EncryptionKey
+  /** How many session events the log keeps (config `events.replay_events`). */
+  eventLimit?: number
 }
 
 /** An open store and what to close when the server stops. */
@@ -91,7 +93,9 @@ export async function openStore(
   options: OpenStoreOptions,
 ): Promise<OpenedStore> {
   if (!persistence.enabled) {
-    const store = new MemorySessionStore()
+    const store = new MemorySessionStore(
+      options.eventLimit ? { eventLimit: options.eventLimit } : {},
+    )
     const authStores: AuthStores = {
       apiKeys: new MemoryApiKeyStore(),
       oauthStates: new MemoryOAuthStateStore(),
@@ -174,6 +178,7 @@ async function sessionStore(
     box,
     changes,
     dialect,
+    ...(options.eventLimit ? { eventLimit: options.eventLimit } : {}),
     ...(opened.checkFile ? { checkFile: opened.checkFile } : {}),
   })
   const resealed = await inner.sealPlaintextEnvironments()

@@ -4,6 +4,7 @@ import { authStatus, authTypes } from './auth.ts'
 import { docs, health, landing, openapi, ready } from './health.ts'
 import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 import { proxyRoutes } from './proxy.ts'
+import { sessionEvents, waitForSessionEvents } from './session-events.ts'
 import {
   deleteSession,
   getSession,
@@ -21,6 +22,8 @@ export const routes = {
   docs,
   startSession,
   searchSessions,
+  sessionEvents,
+  waitForSessionEvents,
   getSession,
   getSessionLogs,
   deleteSession,

@@ -5,6 +5,7 @@ export { buildOpenApiDocument, routes } from './document.ts'
 export { docs, health, landing, openapi, ready } from './health.ts'
 export { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 export { proxyRoutes } from './proxy.ts'
+export { sessionEvents, waitForSessionEvents } from './session-events.ts'
 export {
   deleteSession,
   getSession,

@@ -6,6 +6,7 @@ import { ownerRoleMigration } from './0003-session-owner-role.ts'
 import { agentSecretMigration } from './0004-session-agent-secret.ts'
 import { apiKeyParentMigration } from './0005-api-key-parent.ts'
 import { sessionHandleMigration } from './0006-session-handle.ts'
+import { sessionEventsMigration } from './0009-session-events.ts'
 
 /**
  * Every migration, listed in code. Kysely's FileMigrationProvider scans a folder at run time,
@@ -27,6 +28,7 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0004_session_agent_secret': agentSecretMigration(),
       '0005_api_key_parent': apiKeyParentMigration(this.#dialect),
       '0006_session_handle': sessionHandleMigration(),
+      '0009_session_events': sessionEventsMigration(this.#dialect),
     }
   }
 }
