@@ -15,7 +15,9 @@ import { registerAuthRoutes } from './routes/auth.ts'
 import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
 import { registerLandingRoute } from './routes/landing.ts'
+import { registerSessionEventRoutes, type SessionEventSettings } from './routes/session-events.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
+import type { SessionEventHub } from './sessions/event-hub.ts'
 import type { SessionService } from './sessions/service.ts'
 import { validationError } from './validation.ts'
 
@@ -23,6 +25,8 @@ import { validationError } from './validation.ts'
 export interface AppDeps {
   logger: Logger
   sessions: SessionService
+  /** The session event log's reader behind `/sessions/events`, and how its streams behave. */
+  events: SessionEventSettings & { hub: SessionEventHub }
   auth: Auth
   config: Readonly<Config>
   /** Named checks `/ready` runs (e.g. the store's ping). */
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps) {
   )
   app.use(principalMiddleware(deps.auth.authenticate))
   registerHealthRoutes(app, deps.readiness ?? {})
+  registerSessionEventRoutes(app, deps.events.hub, deps.events)
   registerSessionRoutes(app, deps.sessions)
   registerAuthRoutes(app, deps.auth, deps.config)
   const document = buildOpenApiDocument()

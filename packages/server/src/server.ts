@@ -15,6 +15,7 @@ import {
   type RequestListener,
   StreamRegistry,
 } from './proxy/index.ts'
+import { SessionEventHub } from './sessions/event-hub.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { type BoundListener, bindListener } from './startup/listener.ts'
@@ -72,6 +73,7 @@ interface Services {
   auth: Auth
   sessions: SessionService
   streams: StreamRegistry
+  events: SessionEventHub
 }
 
 /** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
@@ -84,6 +86,7 @@ async function openServices(
   const opened = await openStore(config.persistence, {
     logger,
     env,
+    eventLimit: config.events.replay_events,
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
@@ -102,11 +105,17 @@ async function openServices(
       roleEnv: auth.roleEnv,
       onDelete: (sessionId) => streams.endSession(sessionId),
     })
+    // Before the restore, whose status changes are events like any other.
+    const events = await SessionEventHub.open({
+      store: opened.store,
+      logger,
+      maxAgeMs: config.events.replay_age,
+    })
     const restored = await sessions.restore()
     if (restored.adopted + restored.restarted + restored.reaped > 0) {
       logger.info(restored, 'restored sessions')
     }
-    return { opened, auth, sessions, streams }
+    return { opened, auth, sessions, streams, events }
   } catch (error) {
     await opened.close()
     throw error
@@ -136,15 +145,18 @@ async function provisionerFromConfig(
 function serve(
   options: StartServerOptions,
   agent: AgentChoice,
-  { opened, auth, sessions, streams }: Services,
+  { opened, auth, sessions, streams, events }: Services,
   bound: BoundListener,
 ): RunningServer {
   const { config, logger } = options
+  // Ends every open event stream when the server stops; they would hold its close otherwise.
+  const closing = new AbortController()
   const app = createApp({
     logger,
     config,
     auth,
     sessions,
+    events: { hub: events, heartbeatMs: config.events.heartbeat, signal: closing.signal },
     readiness: { store: () => opened.store.ping() },
   })
   const forwarder = createForwarder({
@@ -172,6 +184,8 @@ function serve(
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
+      closing.abort()
+      events.close()
       await sessions.shutdown()
       server.closeAllConnections()
       await forwarder.close()
