@@ -30,13 +30,19 @@ export type {
   SearchResponse,
   SendMessageResponse,
   Session,
+  SessionChangeEvent,
+  SessionChangeType,
+  SessionEvent,
   SessionLogs,
+  SessionResetEvent,
   SessionStatus,
   SessionSummary,
   StartSessionRequest,
   StatusChange,
   Tags,
   UploadResponse,
+  WaitEventsQuery,
+  WaitEventsResponse,
 } from '@agentapi-proxy/shared'
 export type { AgentApi } from './agent.ts'
 export type { ApiErrorCode, ApiErrorInit } from './api-error.ts'
@@ -52,5 +58,6 @@ export type { EventsOptions, ReconnectOptions } from './events.ts'
 export type { HealthApi } from './health.ts'
 export type { SearchOptions } from './search-params.ts'
 export { ServerUnreachableError } from './server-unreachable-error.ts'
+export type { SessionEventsOptions } from './session-events.ts'
 export type { LogsOptions, SessionsApi } from './sessions.ts'
 export type { WaitForStatusOptions } from './wait-for-status.ts'
