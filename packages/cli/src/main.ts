@@ -4,7 +4,7 @@ import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty'
 import { attach, messages, send, status } from './argv/agent.ts'
 import { keys } from './argv/keys.ts'
 import { echoAgent, openapi, server } from './argv/server.ts'
-import { get, list, logs, remove, start } from './argv/sessions.ts'
+import { get, list, logs, remove, start, watch } from './argv/sessions.ts'
 import { commandPath, strictArgs } from './argv/strict.ts'
 import { CliError } from './cli-error.ts'
 import { ExitCode } from './exit-codes.ts'
@@ -20,6 +20,7 @@ const main = defineCommand({
     server,
     start,
     list,
+    watch,
     get,
     logs,
     delete: remove,

@@ -4,6 +4,7 @@ import { listCommand } from '../commands/list.ts'
 import { logsCommand } from '../commands/logs.ts'
 import { deleteCommand, getCommand } from '../commands/sessions.ts'
 import { startCommand } from '../commands/start.ts'
+import { watchCommand } from '../commands/watch.ts'
 import { repeated } from '../key-values.ts'
 import { connectionOf, count, globalOptions, sessionId } from './global-options.ts'
 
@@ -63,6 +64,7 @@ export const list = defineCommand({
     cursor: { type: 'string', description: 'Start at this page (from a previous answer)' },
     all: { type: 'boolean', description: 'Follow the cursors to the last page' },
     wide: { type: 'boolean', alias: 'w', description: 'Full ids and start times' },
+    watch: { type: 'boolean', description: 'Keep the list current as sessions change' },
   },
   run: ({ args, rawArgs }) =>
     listCommand({
@@ -74,7 +76,20 @@ export const list = defineCommand({
       cursor: args.cursor,
       all: args.all,
       wide: args.wide,
+      watch: args.watch,
     }),
+})
+
+/**
+ * `agentapi-proxy watch`.
+ *
+ * @example
+ * defineCommand({ subCommands: { watch } })
+ */
+export const watch = defineCommand({
+  meta: { name: 'watch', description: 'Print each change of a session as it happens' },
+  args: { ...globalOptions },
+  run: ({ args }) => watchCommand(connectionOf(args)),
 })
 
 /**
