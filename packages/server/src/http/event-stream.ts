@@ -13,6 +13,8 @@ export interface EventStreamOptions {
 }
 
 const encoder = new TextEncoder()
+// One event goes to every stream that may see it: encoded once, not once per stream.
+const encoded = new WeakMap<SessionEvent, Uint8Array>()
 
 /**
  * One SSE message per event (RFC: the WHATWG HTML event stream format): `id` is the event's
@@ -21,6 +23,15 @@ const encoder = new TextEncoder()
  */
 export function sseMessage(event: SessionEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
+}
+
+function bytesOf(event: SessionEvent): Uint8Array {
+  let bytes = encoded.get(event)
+  if (!bytes) {
+    bytes = encoder.encode(sseMessage(event))
+    encoded.set(event, bytes)
+  }
+  return bytes
 }
 
 /**
@@ -41,9 +52,9 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
   let abort = () => {}
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      const push = (text: string) => {
+      const push = (chunk: string | Uint8Array) => {
         try {
-          controller.enqueue(encoder.encode(text))
+          controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
         } catch {
           end() // already closed
         }
@@ -59,7 +70,7 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
       push(`retry: 2000\n${start}: connected\n\n`)
       stop = options.open((events) => {
         quiet = false
-        push(events.map(sseMessage).join(''))
+        for (const event of events) push(bytesOf(event))
       }, abort)
       heartbeat = setInterval(() => {
         if (quiet) push(': heartbeat\n\n')
