@@ -156,7 +156,12 @@ function serve(
     config,
     auth,
     sessions,
-    events: { hub: events, heartbeatMs: config.events.heartbeat, signal: closing.signal },
+    events: {
+      hub: events,
+      heartbeatMs: config.events.heartbeat,
+      signal: closing.signal,
+      streams,
+    },
     readiness: { store: () => opened.store.ping() },
   })
   const forwarder = createForwarder({

@@ -10,6 +10,8 @@ export interface EventStreamOptions {
   open(write: (events: SessionEvent[]) => void, fail: () => void): () => void
   /** Sent first: where a stream that starts "now" is, so a reconnect resumes from there. */
   position?: number
+  /** Told once when the stream ends, whichever side ended it. */
+  onClose?: () => void
 }
 
 const encoder = new TextEncoder()
@@ -44,10 +46,14 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
   let stop = () => {}
   let heartbeat: NodeJS.Timeout | undefined
   let quiet = true
+  let ended = false
   const end = () => {
+    if (ended) return
+    ended = true
     stop()
     clearInterval(heartbeat)
     options.signal?.removeEventListener('abort', abort)
+    options.onClose?.()
   }
   let abort = () => {}
   return new ReadableStream<Uint8Array>({

@@ -152,6 +152,19 @@ describe('GET /sessions/events', () => {
     await stop(ALICE, id)
   })
 
+  it('ends an open stream when its API key is revoked', async () => {
+    const res = await fetch(`${proxy.url}/api-keys`, {
+      method: 'POST',
+      headers: { 'X-API-Key': ADMIN, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'watcher', user_id: 'alice' }),
+    })
+    const created = (await res.json()) as { id: string; key: string }
+    const reader = follow(created.key)
+    await reader.next() // open: the position and `connected`
+    expect((await call(ADMIN, `/api-keys/${created.id}`, 'DELETE')).status).toBe(200)
+    await reader.ended()
+  })
+
   it('refuses a caller without credentials, and a malformed Last-Event-ID', async () => {
     expect((await fetch(`${proxy.url}/sessions/events`)).status).toBe(401)
     const res = await fetch(`${proxy.url}/sessions/events`, {

@@ -2,6 +2,7 @@ import { routes } from '@agentapi-proxy/shared/routes'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { eventStream } from '../http/event-stream.ts'
 import { requirePermission } from '../http/principal.ts'
+import type { StreamRegistry } from '../proxy/stream-registry.ts'
 import type { SessionEventHub } from '../sessions/event-hub.ts'
 
 /** How the event routes behave (config `events`). */
@@ -9,7 +10,12 @@ export interface SessionEventSettings {
   heartbeatMs: number
   /** Ends every open stream (the server is shutting down). */
   signal?: AbortSignal
+  /** Where open streams are cut when their credential is revoked or expires. */
+  streams?: StreamRegistry
 }
+
+// The registry files streams by session; these belong to none (and no UUID looks like it).
+const EVENT_STREAMS = 'sessions/events'
 
 /**
  * `GET /sessions/events` (SSE) and `GET /sessions/events/wait` (long poll). Registered before
@@ -24,12 +30,18 @@ export function registerSessionEventRoutes(
     const principal = await requirePermission(c, 'session:list')
     const header = c.req.valid('header')['last-event-id']
     const after = header === undefined ? undefined : Number(header)
-    const signal = anyOf(c.req.raw.signal, settings.signal)
+    const cut = new AbortController()
+    const release = settings.streams?.register({
+      sessionId: EVENT_STREAMS,
+      credential: principal.credential,
+      cut: () => cut.abort(),
+    })
     const body = eventStream({
       heartbeatMs: settings.heartbeatMs,
-      signal,
+      signal: anyOf(c.req.raw.signal, settings.signal, cut.signal),
       ...(after === undefined ? { position: hub.latest } : {}),
       open: (write, fail) => hub.subscribe(principal, after, write, fail),
+      ...(release ? { onClose: release } : {}),
     })
     return c.body(body, 200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
