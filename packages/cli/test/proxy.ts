@@ -16,6 +16,8 @@ export interface TestProxy {
     args: string[],
     options?: { env?: NodeJS.ProcessEnv; input?: string },
   ): ReturnType<typeof runCli>
+  /** The server's temp folder (config, database, workdirs): an empty place to run the CLI in. */
+  dir: string
   /** The server's log lines so far, for a failing test's message. */
   logs(): string
   close(): Promise<void>
