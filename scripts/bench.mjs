@@ -9,6 +9,7 @@ const BENCHMARKS = {
   proxy: 'packages/server/bench/proxy.ts',
   search: 'packages/server/bench/search.ts',
   connections: 'packages/server/bench/connections.ts',
+  events: 'packages/server/bench/events.ts',
 }
 const available = Object.keys(BENCHMARKS)
 const wanted = process.argv.slice(2)

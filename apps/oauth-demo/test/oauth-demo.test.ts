@@ -135,6 +135,41 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
     expect(errors).toEqual([])
   }, 60_000)
 
+  it("shows a session started in one browser in another's list as it happens, without polling", async () => {
+    const first = await openApp()
+    await signIn(first.page, 'alice')
+    await first.page.locator('.who-am-i .user-name', { hasText: 'Alice Admin' }).waitFor()
+    const second = await openApp()
+    const listed = second.page.waitForResponse(
+      (response) => new URL(response.url()).pathname.startsWith('/api/search'),
+      { timeout: 20_000 },
+    )
+    await signIn(second.page, 'alice')
+    await second.page.locator('.who-am-i .user-name', { hasText: 'Alice Admin' }).waitFor()
+    await listed
+    // From here on the second browser neither reloads nor asks for the list again.
+    let loads = 0
+    let searches = 0
+    second.page.on('load', () => loads++)
+    second.page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/api/search')) searches++
+    })
+
+    await first.page.getByLabel('Tags').fill('seen=live')
+    await first.page.getByRole('button', { name: 'Start session' }).click()
+    await first.page.waitForURL(/\/sessions\/[0-9a-f-]{36}$/)
+    const sessionId = new URL(first.page.url()).pathname.split('/')[2] ?? ''
+    const row = second.page.locator('.session', { hasText: sessionId.slice(0, 8) })
+    await row.waitFor()
+    await row.locator('.status-active').waitFor()
+    expect(await row.locator('.tags').textContent()).toBe('seen=live')
+
+    await first.page.getByRole('button', { name: 'Stop session' }).click()
+    await row.locator('.status-stopped').waitFor()
+    expect({ loads, searches }).toEqual({ loads: 0, searches: 0 })
+    expect([...first.errors, ...second.errors]).toEqual([])
+  }, 60_000)
+
   it('says so when the person cancels on GitHub, and signs in as someone else after', async () => {
     const { page, errors } = await openApp()
     await page.getByRole('button', { name: 'Sign in with GitHub' }).click()

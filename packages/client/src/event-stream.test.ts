@@ -26,8 +26,12 @@ describe('readEventStream', () => {
       'event: status_change\ndata: {"status":"stable","agent_type":"claude"}\n\n',
     ])
     expect(events).toEqual([
-      { event: 'message_update', data: '{"id":0,"role":"agent","message":"Hi","time":"t"}' },
-      { event: 'status_change', data: '{"status":"stable","agent_type":"claude"}' },
+      {
+        event: 'message_update',
+        data: '{"id":0,"role":"agent","message":"Hi","time":"t"}',
+        id: '',
+      },
+      { event: 'status_change', data: '{"status":"stable","agent_type":"claude"}', id: '' },
     ])
   })
 
@@ -40,14 +44,28 @@ describe('readEventStream', () => {
       '\nevent: b\rdata: 2\r\r',
     ])
     expect(events).toEqual([
-      { event: 'a', data: '1' },
-      { event: 'b', data: '2' },
+      { event: 'a', data: '1', id: '' },
+      { event: 'b', data: '2', id: '' },
     ])
   })
 
-  it('joins multi-line data, skips comments, ignores id and retry, defaults the name', async () => {
-    const events = await collect([': keep-alive\n\nid: 7\nretry: 10\ndata: a\ndata:b\n\n'])
-    expect(events).toEqual([{ event: 'message', data: 'a\nb' }])
+  it('joins multi-line data, skips comments, ignores retry, defaults the name', async () => {
+    const events = await collect([': keep-alive\n\nretry: 10\ndata: a\ndata:b\n\n'])
+    expect(events).toEqual([{ event: 'message', data: 'a\nb', id: '' }])
+  })
+
+  it('keeps the last event id, also from a block with no data, and reports each change', async () => {
+    const ids: string[] = []
+    const events: ServerSentEvent[] = []
+    const chunks = ['id: 3\n: hi\n\n', 'data: a\n\nid: 4\ndata: b\n\n', 'data: c\n\n']
+    const stream = readEventStream(body(chunks), { onLastEventId: (id) => ids.push(id) })
+    for await (const event of stream) events.push(event)
+    expect(events.map((event) => [event.data, event.id])).toEqual([
+      ['a', '3'],
+      ['b', '4'],
+      ['c', '4'],
+    ])
+    expect(ids).toEqual(['3', '4'])
   })
 
   it('decodes UTF-8 split inside a character', async () => {
@@ -60,12 +78,12 @@ describe('readEventStream', () => {
     })
     const events: ServerSentEvent[] = []
     for await (const event of readEventStream(stream)) events.push(event)
-    expect(events).toEqual([{ event: 'message', data: 'héllo 👋' }])
+    expect(events).toEqual([{ event: 'message', data: 'héllo 👋', id: '' }])
   })
 
   it('drops an event the stream ended in the middle of', async () => {
     expect(await collect(['data: whole\n\n', 'data: torn'])).toEqual([
-      { event: 'message', data: 'whole' },
+      { event: 'message', data: 'whole', id: '' },
     ])
   })
 

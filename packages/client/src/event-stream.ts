@@ -7,6 +7,22 @@
 export interface ServerSentEvent {
   event: string
   data: string
+  /** The stream's last event id once this event was read (`''` until an `id:` line). */
+  id: string
+}
+
+/**
+ * Options of {@link readEventStream}.
+ *
+ * @example
+ * readEventStream(body, { onLastEventId: (id) => (resumeFrom = id) })
+ */
+export interface ReadEventStreamOptions {
+  /**
+   * Told each time the last event id changes, also by a block with no data (which sets it
+   * without dispatching an event), so a reconnect can resume from it.
+   */
+  onLastEventId?: (id: string) => void
 }
 
 // A lone CR at the very end of the buffer may be the first half of a CRLF split across chunks.
@@ -14,7 +30,7 @@ const LINE_END = /\r\n|\n|\r(?!$)/
 
 /**
  * Parses a `text/event-stream` body as the WHATWG spec says (`event:`, multi-line `data:`,
- * comments, CR/LF/CRLF line ends). `id:` and `retry:` are ignored: agentapi sends neither.
+ * comments, CR/LF/CRLF line ends, `id:` kept as the last event id). `retry:` is ignored.
  * Leaving the loop early cancels the body.
  *
  * @example
@@ -22,11 +38,12 @@ const LINE_END = /\r\n|\n|\r(?!$)/
  */
 export async function* readEventStream(
   body: ReadableStream<Uint8Array>,
+  options: ReadEventStreamOptions = {},
 ): AsyncGenerator<ServerSentEvent, void, undefined> {
   // A reader loop rather than `for await` over the stream: Safari's streams are not iterable.
   const reader = body.getReader()
   const decoder = new TextDecoder()
-  const fields = new EventFields()
+  const fields = new EventFields(options.onLastEventId)
   let buffer = ''
   try {
     for (;;) {
@@ -49,12 +66,23 @@ export async function* readEventStream(
 class EventFields {
   #event = ''
   #data: string[] = []
+  #id = ''
+  #dispatchedId = ''
+  readonly #onId: ((id: string) => void) | undefined
+
+  constructor(onId?: (id: string) => void) {
+    this.#onId = onId
+  }
 
   line(line: string): ServerSentEvent | undefined {
     if (line === '') {
+      if (this.#id !== this.#dispatchedId) {
+        this.#dispatchedId = this.#id
+        this.#onId?.(this.#id)
+      }
       const event =
         this.#data.length > 0
-          ? { event: this.#event || 'message', data: this.#data.join('\n') }
+          ? { event: this.#event || 'message', data: this.#data.join('\n'), id: this.#id }
           : undefined
       this.#event = ''
       this.#data = []
@@ -67,5 +95,7 @@ class EventFields {
     const value = raw.startsWith(' ') ? raw.slice(1) : raw
     if (field === 'event') this.#event = value
     else if (field === 'data') this.#data.push(value)
+    // An id with a NUL is ignored, as the spec says.
+    else if (field === 'id' && !value.includes('\0')) this.#id = value
   }
 }

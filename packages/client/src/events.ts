@@ -39,10 +39,10 @@ export interface EventsOptions {
 
 // Statuses worth another try: the agent or the proxy may be back in a moment. Anything else
 // (401, 403, 404: the session is gone, 501) would answer the same again.
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
+export const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
 
 /** Thrown to the retry logic when a stream ends cleanly; only surfaces if retries run out. */
-class StreamEnded extends Error {
+export class StreamEnded extends Error {
   override name = 'StreamEnded'
 }
 
@@ -120,7 +120,8 @@ export function backoff(attempt: number, options: ReconnectOptions = {}): number
   return Math.round(ceiling * (0.5 + Math.random() / 2))
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer)
@@ -132,6 +133,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   })
 }
 
-function emptyBody(): ReadableStream<Uint8Array> {
+/** A body that ends at once, for a response without one. */
+export function emptyBody(): ReadableStream<Uint8Array> {
   return new ReadableStream({ start: (controller) => controller.close() })
 }

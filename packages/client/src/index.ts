@@ -37,7 +37,11 @@ export type {
   SearchResponse,
   SendMessageResponse,
   Session,
+  SessionChangeEvent,
+  SessionChangeType,
+  SessionEvent,
   SessionLogs,
+  SessionResetEvent,
   SessionStatus,
   SessionSummary,
   Share,
@@ -46,6 +50,8 @@ export type {
   StatusChange,
   Tags,
   UploadResponse,
+  WaitEventsQuery,
+  WaitEventsResponse,
 } from '@agentapi-proxy/shared'
 export type { AgentApi } from './agent.ts'
 export type { ApiErrorCode, ApiErrorInit } from './api-error.ts'
@@ -62,6 +68,7 @@ export type { EventsOptions, ReconnectOptions } from './events.ts'
 export type { HealthApi } from './health.ts'
 export type { SearchOptions } from './search-params.ts'
 export { ServerUnreachableError } from './server-unreachable-error.ts'
+export type { SessionEventsOptions } from './session-events.ts'
 export type { LogsOptions, SessionsApi } from './sessions.ts'
 export type { SharedSession, SharedSessionOptions } from './shared-session.ts'
 export { openSharedSession } from './shared-session.ts'

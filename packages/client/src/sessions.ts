@@ -2,10 +2,14 @@ import type {
   DeleteSessionResponse,
   SearchResponse,
   Session,
+  SessionEvent,
   SessionLogs,
   StartSessionRequest,
+  WaitEventsQuery,
+  WaitEventsResponse,
 } from '@agentapi-proxy/shared'
 import { type SearchOptions, searchParams } from './search-params.ts'
+import { type SessionEventsOptions, sessionEvents, waitForSessionEvents } from './session-events.ts'
 import { segment, type Transport } from './transport.ts'
 
 /**
@@ -62,6 +66,27 @@ export interface SessionsApi {
    * await client.deleteSession(id) // { session_id: id, status: 'terminated' }
    */
   deleteSession(sessionId: string): Promise<DeleteSessionResponse>
+  /**
+   * `GET /sessions/events`: every change of a session you may see (`created`, `status`,
+   * `agent_status`, `deleted`), as it happens, from any replica. Reconnects after a dropped
+   * connection and resumes where it was; a `reset` event means changes were missed anyway.
+   *
+   * @example
+   * const controller = new AbortController()
+   * for await (const event of client.sessionEvents({ signal: controller.signal })) {
+   *   if (event.type !== 'reset') console.log(event.type, event.session.session_id)
+   * }
+   */
+  sessionEvents(options?: SessionEventsOptions): AsyncGenerator<SessionEvent, void, undefined>
+  /**
+   * `GET /sessions/events/wait`: the events after `after` at once, else the next ones within
+   * `timeout` seconds (≤ 60), else none; pass `latest_id` as `after` next time.
+   *
+   * @example
+   * let after = (await client.waitForSessionEvents({ timeout: 0 })).latest_id
+   * const { events, latest_id } = await client.waitForSessionEvents({ after, timeout: 30 })
+   */
+  waitForSessionEvents(query?: WaitEventsQuery, signal?: AbortSignal): Promise<WaitEventsResponse>
 }
 
 /**
@@ -82,5 +107,7 @@ export function sessionsApi(transport: Transport): SessionsApi {
       }),
     deleteSession: (id) =>
       transport.json<DeleteSessionResponse>('DELETE', `sessions/${segment(id)}`),
+    sessionEvents: (options) => sessionEvents(transport, options),
+    waitForSessionEvents: (query, signal) => waitForSessionEvents(transport, query, signal),
   }
 }

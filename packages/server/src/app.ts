@@ -22,8 +22,10 @@ import { registerDocsRoutes } from './routes/docs.ts'
 import { type ReadinessCheck, registerHealthRoutes } from './routes/health.ts'
 import { registerLandingRoute } from './routes/landing.ts'
 import { registerMetricsRoute } from './routes/metrics.ts'
+import { registerSessionEventRoutes, type SessionEventSettings } from './routes/session-events.ts'
 import { registerSessionRoutes } from './routes/sessions.ts'
 import { registerShareRoutes } from './routes/shares.ts'
+import type { SessionEventHub } from './sessions/event-hub.ts'
 import type { SessionService } from './sessions/service.ts'
 import type { ShareService } from './shares/service.ts'
 import { validationError } from './validation.ts'
@@ -32,6 +34,8 @@ import { validationError } from './validation.ts'
 export interface AppDeps {
   logger: Logger
   sessions: SessionService
+  /** The session event log's reader behind `/sessions/events`, and how its streams behave. */
+  events: SessionEventSettings & { hub: SessionEventHub }
   auth: Auth
   config: Readonly<Config>
   /** Share links; their routes are left out without it. */
@@ -81,6 +85,7 @@ export function createApp(deps: AppDeps) {
   app.use(auditMiddleware(audit, deps.config.server.trust_proxy))
   registerHealthRoutes(app, deps.readiness ?? {})
   registerMetricsRoute(app, deps.metrics ?? new Metrics({ processMetrics: false }), deps.config)
+  registerSessionEventRoutes(app, deps.events.hub, deps.events)
   registerSessionRoutes(app, deps.sessions)
   if (deps.shares) registerShareRoutes(app, deps.shares)
   registerAuthRoutes(app, deps.auth, deps.config)

@@ -18,6 +18,7 @@ import {
   type RequestListener,
   StreamRegistry,
 } from './proxy/index.ts'
+import { SessionEventHub } from './sessions/event-hub.ts'
 import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { OpenLinks } from './shares/open-links.ts'
@@ -81,6 +82,7 @@ interface Services {
   links: OpenLinks
   metrics: Metrics
   audit: AuditLog
+  events: SessionEventHub
 }
 
 /** The writing half of start-up: the store, the workdir root, and the sessions brought back. */
@@ -96,6 +98,7 @@ async function openServices(
     logger,
     env,
     observeQuery: metrics.observeQuery,
+    eventLimit: config.events.replay_events,
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
@@ -120,12 +123,18 @@ async function openServices(
       sessions: () => sessions.liveStates(),
       audit: () => ({ pending: audit.pending, lost: audit.lost }),
     }
+    // Before the restore, whose status changes are events like any other.
+    const events = await SessionEventHub.open({
+      store: opened.store,
+      logger,
+      maxAgeMs: config.events.replay_age,
+    })
     const restored = await sessions.restore()
     if (restored.adopted + restored.restarted + restored.reaped > 0) {
       logger.info(restored, 'restored sessions')
     }
     const { shares, links } = shareServices(opened, sessions, streams, logger)
-    return { opened, auth, sessions, streams, shares, links, metrics, audit }
+    return { opened, auth, sessions, streams, shares, links, metrics, audit, events }
   } catch (error) {
     await opened.close()
     throw error
@@ -172,13 +181,15 @@ async function provisionerFromConfig(
 function serve(
   options: StartServerOptions,
   agent: AgentChoice,
-  { opened, auth, sessions, streams, shares, links, metrics, audit }: Services,
+  { opened, auth, sessions, streams, shares, links, metrics, audit, events }: Services,
   bound: BoundListener,
 ): RunningServer {
   const { config, logger } = options
   const authenticate = countingAuthFailures(auth.authenticate, config.auth, (method) =>
     metrics.authFailed(method),
   )
+  // Ends every open event stream when the server stops; they would hold its close otherwise.
+  const closing = new AbortController()
   const app = createApp({
     logger,
     config,
@@ -187,6 +198,12 @@ function serve(
     shares,
     audit,
     metrics,
+    events: {
+      hub: events,
+      heartbeatMs: config.events.heartbeat,
+      signal: closing.signal,
+      streams,
+    },
     readiness: { store: () => opened.store.ping(), audit: () => audit.ping() },
   })
   const forwarder = createForwarder({
@@ -216,6 +233,8 @@ function serve(
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
+      closing.abort()
+      events.close()
       await sessions.shutdown()
       server.closeAllConnections()
       await forwarder.close()

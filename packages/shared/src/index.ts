@@ -125,6 +125,23 @@ export {
   problemType,
 } from './problem.ts'
 export type {
+  SessionChangeEvent,
+  SessionChangeType,
+  SessionEvent,
+  SessionResetEvent,
+  WaitEventsQuery,
+  WaitEventsResponse,
+} from './session-events.ts'
+export {
+  MAX_EVENT_WAIT_SECONDS,
+  SessionChangeEventSchema,
+  SessionChangeTypeSchema,
+  SessionEventSchema,
+  SessionResetEventSchema,
+  WaitEventsQuerySchema,
+  WaitEventsResponseSchema,
+} from './session-events.ts'
+export type {
   AgentStatus,
   DeleteSessionResponse,
   LogsQuery,

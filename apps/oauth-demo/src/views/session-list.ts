@@ -1,8 +1,8 @@
-import type { Client, SessionSummary } from '@agentapi-proxy/client'
+import type { Client, SessionEvent, SessionSummary } from '@agentapi-proxy/client'
 import { h } from '../elements.ts'
 import { agentPill, shortId, statusPill, tagChips } from './pills.ts'
 
-const POLL_MS = 2000
+const SHOWN = 20
 const RUNNING = new Set<SessionSummary['status']>(['starting', 'active'])
 
 /** What the list needs from the page around it. */
@@ -14,7 +14,7 @@ export interface SessionListOptions {
   report(error: unknown, what: string): void
 }
 
-/** The caller's sessions (all of them for an admin), newest first, kept current by polling. */
+/** The caller's sessions (all of them for an admin), newest first, kept current live. */
 export interface SessionList {
   element: HTMLElement
   refresh(): Promise<void>
@@ -23,8 +23,9 @@ export interface SessionList {
 }
 
 /**
- * Lists sessions with their status and the agent's live status (which the proxy keeps current
- * from each agent's events), polling `GET /search` every 2 s.
+ * Lists sessions with their status and the agent's live status, read once from `GET /search`
+ * and then kept current by the proxy's session event stream (`GET /sessions/events`): no
+ * polling. A session started in another tab or browser shows up as it is created.
  */
 export function sessionList(options: SessionListOptions): SessionList {
   const items = h('ul', { className: 'sessions' })
@@ -80,23 +81,49 @@ export function sessionList(options: SessionListOptions): SessionList {
   }
 
   let asked = 0
+  // Events that arrive while a read is on its way may be newer than its answer: they are
+  // applied again on top of it, in order, so the list ends at the newest state.
+  const readers = new Set<SessionEvent[]>()
   const refresh = async () => {
     const ask = ++asked
+    const since: SessionEvent[] = []
+    readers.add(since)
     try {
-      const page = await options.client.search({ limit: 20 })
+      const page = await options.client.search({ limit: SHOWN })
       if (ask !== asked) return // a newer answer is on its way; never show an older one after it
       sessions = page.sessions
       failing = false
+      for (const event of since) upsert(event)
       render()
     } catch (error) {
-      // Once per outage, not every 2 s.
+      // Once per outage.
       if (!failing) options.report(error, 'Could not list your sessions')
       failing = true
+    } finally {
+      readers.delete(since)
     }
   }
 
-  void refresh()
-  const timer = setInterval(refresh, POLL_MS)
+  const upsert = (event: SessionEvent) => {
+    if (event.type === 'reset') return
+    const rest = sessions.filter((s) => s.session_id !== event.session.session_id)
+    sessions =
+      event.type === 'deleted'
+        ? rest
+        : [event.session, ...rest]
+            .sort((a, b) => b.started_at.localeCompare(a.started_at))
+            .slice(0, SHOWN)
+  }
+  const apply = (event: SessionEvent) => {
+    // Past the window the stream could replay: what was missed is read again.
+    if (event.type === 'reset') return void refresh()
+    for (const since of readers) since.push(event)
+    upsert(event)
+    render()
+  }
+
+  const stop = new AbortController()
+  void follow(options, stop.signal, apply, refresh)
   return {
     element,
     refresh,
@@ -104,7 +131,30 @@ export function sessionList(options: SessionListOptions): SessionList {
       selected = sessionId
       render()
     },
-    dispose: () => clearInterval(timer),
+    dispose: () => stop.abort(),
+  }
+}
+
+/**
+ * Follows the session events; the list is read once the stream is open, so no change falls
+ * between the two. A reconnection resumes from the last event and needs no new read.
+ */
+async function follow(
+  options: SessionListOptions,
+  signal: AbortSignal,
+  apply: (event: SessionEvent) => void,
+  refresh: () => Promise<void>,
+): Promise<void> {
+  try {
+    const events = options.client.sessionEvents({
+      signal,
+      onOpen: (reconnected) => {
+        if (!reconnected) void refresh()
+      },
+    })
+    for await (const event of events) apply(event)
+  } catch (error) {
+    options.report(error, 'Lost the live session list')
   }
 }
 

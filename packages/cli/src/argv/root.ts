@@ -10,7 +10,7 @@ import { keys } from './keys.ts'
 import { mcp } from './mcp.ts'
 import { login, logout, profiles, whoami } from './profiles.ts'
 import { echoAgent, openapi, server } from './server.ts'
-import { get, list, logs, remove, start } from './sessions.ts'
+import { get, list, logs, remove, start, watch } from './sessions.ts'
 import { share } from './share.ts'
 
 const completion = withExamples(
@@ -53,6 +53,7 @@ export const root = withExamples(
       server,
       start,
       list,
+      watch,
       get,
       logs,
       delete: remove,

@@ -4,6 +4,7 @@ import { listCommand } from '../commands/list.ts'
 import { logsCommand } from '../commands/logs.ts'
 import { deleteCommand, getCommand } from '../commands/sessions.ts'
 import { startCommand } from '../commands/start.ts'
+import { watchCommand } from '../commands/watch.ts'
 import { repeated } from '../key-values.ts'
 import { choiceList, withChoices } from './choices.ts'
 import { withExamples } from './examples.ts'
@@ -91,6 +92,7 @@ export const list = withExamples(
       cursor: { type: 'string', description: 'Start at this page (from a previous answer)' },
       'all-pages': { type: 'boolean', description: 'Follow the cursors to the last page' },
       wide: { type: 'boolean', alias: 'w', description: 'Full ids and start times' },
+      watch: { type: 'boolean', description: 'Keep the list current as sessions change' },
     },
     run: ({ args, rawArgs }) =>
       listCommand({
@@ -103,13 +105,30 @@ export const list = withExamples(
         cursor: args.cursor,
         allPages: args['all-pages'],
         wide: args.wide,
+        watch: args.watch,
       }),
   }),
   [
     'agentapi-proxy list',
     'agentapi-proxy list --status stopped,failed --user alice',
     'agentapi-proxy list --all --all-pages --json',
+    'agentapi-proxy list --watch',
   ],
+)
+
+/**
+ * `agentapi-proxy watch`.
+ *
+ * @example
+ * defineCommand({ subCommands: { watch } })
+ */
+export const watch = withExamples(
+  defineCommand({
+    meta: { name: 'watch', description: 'Print each change of a session as it happens' },
+    args: { ...globalOptions },
+    run: ({ args }) => watchCommand(connectionOf(args)),
+  }),
+  ['agentapi-proxy watch', 'agentapi-proxy watch --json | jq -c \'select(.type == "status")\''],
 )
 
 /**

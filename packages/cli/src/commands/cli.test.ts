@@ -7,6 +7,7 @@ const COMMANDS = [
   ['server'],
   ['start'],
   ['list'],
+  ['watch'],
   ['get'],
   ['logs'],
   ['delete'],

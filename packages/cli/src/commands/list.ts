@@ -32,6 +32,8 @@ export interface ListOptions extends ConnectionOptions {
   allPages?: boolean | undefined
   /** Full ids and start times. */
   wide?: boolean | undefined
+  /** Keep the list current as sessions change (see commands/list-watch.ts). */
+  watch?: boolean | undefined
 }
 
 /**
@@ -59,6 +61,12 @@ export async function listCommand(options: ListOptions): Promise<void> {
     ...(options.limit ? { limit: options.limit } : {}),
     ...(options.cursor ? { cursor: options.cursor } : {}),
     tags: keyValues(options.tags ?? [], '--tag'),
+  }
+  if (options.watch) {
+    // Loaded only for --watch; it imports this module back for the table.
+    const { watchList } = await import('./list-watch.ts')
+    const redraw = process.stdout.isTTY === true && !options.json
+    return watchList(client, { url, filter: query, wide: options.wide === true, redraw })
   }
   let response: SearchResponse
   try {

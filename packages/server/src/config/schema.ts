@@ -309,6 +309,20 @@ export const ConfigSchema = z.strictObject({
       ),
     })
     .prefault({}),
+  events: z
+    .strictObject({
+      heartbeat: DurationSchema.prefault('15s').describe(
+        'how often GET /sessions/events sends a comment line while quiet',
+      ),
+      replay_events: z
+        .number()
+        .int()
+        .min(1)
+        .default(10_000)
+        .describe('how many session events are kept for Last-Event-ID resume'),
+      replay_age: DurationSchema.prefault('1h').describe('how long session events are kept'),
+    })
+    .prefault({}),
   cors: z.strictObject({ allowed_origins: z.array(z.string().min(1)).default([]) }).prefault({}),
   metrics: z
     .strictObject({

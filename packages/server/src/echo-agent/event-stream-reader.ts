@@ -23,8 +23,8 @@ export class EventStreamReader {
   /** The response, once the headers arrived. */
   readonly response: Promise<IncomingMessage>
 
-  constructor(url: string) {
-    this.#request = request(url)
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.#request = request(url, { headers })
     this.response = new Promise((resolve, reject) => {
       this.#request.on('response', (res) => {
         res.setEncoding('utf8')

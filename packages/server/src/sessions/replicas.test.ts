@@ -5,11 +5,13 @@ import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
+import type { SessionEvent } from '@agentapi-proxy/shared'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest'
 import { describeWithPostgres, POSTGRES_URL } from '../../test/postgres.ts'
 import { type ServerProcess, startServerProcess } from '../../test/server-process.ts'
 import { eventually, isAlive } from '../../test/sessions-fixture.ts'
+import { EventStreamReader } from '../echo-agent/event-stream-reader.ts'
 import { processesUnder } from '../provisioners/process-table.ts'
 import { stopGroup } from '../testing/process-group.ts'
 import { TempDirs } from '../testing/temp-dir.ts'
@@ -105,6 +107,22 @@ async function echoes(server: ServerProcess, id: string, text: string) {
   })
 }
 
+/** Session events from `reader` until every one of `ids` has stopped. */
+async function untilStopped(reader: EventStreamReader, ids: string[]): Promise<SessionEvent[]> {
+  const events: SessionEvent[] = []
+  const stopped = new Set<string>()
+  while (stopped.size < ids.length) {
+    const { data } = await reader.next()
+    if (data === undefined) continue
+    const event = data as SessionEvent
+    events.push(event)
+    if (event.type === 'status' && event.session.status === 'stopped') {
+      stopped.add(event.session.session_id)
+    }
+  }
+  return events
+}
+
 /** Opens `/events` through `server` and resolves with the first chunk of the stream. */
 function firstEvent(server: ServerProcess, id: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -172,6 +190,38 @@ await describeWithPostgres('several replicas on one PostgreSQL', () => {
     expect((await row(c, id))?.status).toBe('stopped')
     expect((await json(`${a.url}/${id}/status`)).status).toBe(410)
     expect(agentGroups(c)).toBe(0)
+  }, 90_000)
+
+  it('streams the same changes in the same order to clients of different replicas', async () => {
+    const c = cluster()
+    const a = await start(c.configFor('a'))
+    const b = await start(c.configFor('b'))
+    const readers = [a, b].map((server) => new EventStreamReader(`${server.url}/sessions/events`))
+    try {
+      await Promise.all(readers.map((reader) => reader.response))
+      // Starts and stops on both replicas at once: their writes interleave in the log.
+      const ids = (await Promise.all([a, b, a, b].map(startSession))).map(
+        (answer) => answer.body.session_id as string,
+      )
+      await Promise.all(ids.map((id, i) => untilActive(i % 2 ? a : b, id)))
+      await Promise.all(
+        ids.map((id, i) => json(`${(i % 2 ? b : a).url}/sessions/${id}`, { method: 'DELETE' })),
+      )
+      const [onA, onB] = await Promise.all(readers.map((reader) => untilStopped(reader, ids)))
+      expect(onA).toEqual(onB)
+      expect(onA?.filter((event) => event.type === 'created')).toHaveLength(4)
+      const positions = onA?.map((event) => event.id) ?? []
+      expect(positions).toEqual([...positions].sort((x, y) => x - y))
+      // A client of B resuming from the middle gets exactly the rest.
+      const middle = onA?.[5]?.id ?? 0
+      const resumed = new EventStreamReader(`${b.url}/sessions/events`, {
+        'Last-Event-ID': String(middle),
+      })
+      readers.push(resumed)
+      expect(await untilStopped(resumed, ids)).toEqual(onA?.slice(6))
+    } finally {
+      for (const reader of readers) reader.close()
+    }
   }, 90_000)
 
   it('holds max_sessions exactly under 50 concurrent starts split across three replicas', async () => {

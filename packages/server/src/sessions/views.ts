@@ -1,18 +1,15 @@
 import type { Session, SessionSummary } from '@agentapi-proxy/shared'
 import type { SessionRecord } from '../store/session-record.ts'
+import { summaryOf } from '../store/session-summary.ts'
 import type { LiveSession } from './live-session.ts'
 
 /** A record (with its live state, when it has one) as `GET /search` lists it. */
 export function toSummary(record: SessionRecord, live?: LiveSession): SessionSummary {
   return {
-    session_id: record.session_id,
-    user_id: record.user_id,
+    ...summaryOf(record),
     status: live?.status ?? record.status,
     agent_status: live ? live.agentStatus : record.agent_status,
-    started_at: record.started_at,
     last_activity_at: lastActivity(record, live),
-    port: portOf(record.agent_url),
-    tags: record.tags,
   }
 }
 
@@ -33,12 +30,4 @@ export function toSession(record: SessionRecord, live?: LiveSession): Session {
 function lastActivity(record: SessionRecord, live?: LiveSession): string {
   if (!live) return record.last_activity_at
   return new Date(Math.max(live.lastActivity, Date.parse(record.last_activity_at))).toISOString()
-}
-
-// The API has always shown the agent's port; it is now the port of its URL.
-function portOf(url: string | null): number | null {
-  if (url === null) return null
-  const { port, protocol } = new URL(url)
-  if (port) return Number(port)
-  return protocol === 'https:' ? 443 : 80
 }

@@ -5,10 +5,11 @@ export type SessionChange = string
  * Tells this process that session rows changed, whoever changed them: the store itself (one
  * process: SQLite, memory) or PostgreSQL notifications from every replica. `reliable` is false
  * while changes may be missed (the listening connection is down): a cache must not trust
- * itself then.
+ * itself then. Separately, it says when the event log grew (with the newest id written).
  */
 export class ChangeFeed {
   #listeners = new Set<(change: SessionChange) => void>()
+  #eventListeners = new Set<(latestId: number) => void>()
   #reliable = true
 
   get reliable(): boolean {
@@ -22,6 +23,16 @@ export class ChangeFeed {
 
   emit(change: SessionChange): void {
     for (const listener of this.#listeners) listener(change)
+  }
+
+  /** Listens for new entries of the event log; a `*` change may also mean some were missed. */
+  subscribeEvents(listener: (latestId: number) => void): () => void {
+    this.#eventListeners.add(listener)
+    return () => this.#eventListeners.delete(listener)
+  }
+
+  emitEvents(latestId: number): void {
+    for (const listener of this.#eventListeners) listener(latestId)
   }
 
   /** Marks changes as possibly missed (false) or delivered again (true); both mean "reload". */

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * Table types for Kysely. Columns use only types SQLite and PostgreSQL store alike, so one query
  * builder path serves both: JSON as text, booleans as 0/1, timestamps as ISO-8601 text (always
@@ -43,6 +45,18 @@ export interface SessionTagsTable {
   value: string
   /** A copy of the session's, so one index serves both the filter and the page order. */
   started_at: string
+}
+
+/** The session event log (migration 0009): one row per change, numbered in commit order. */
+export interface SessionEventsTable {
+  /** Assigned by the database (autoincrement / bigserial; pg reads a bigint as a string). */
+  id: Generated<number | string>
+  at: string
+  session_id: string
+  user_id: string
+  type: string
+  /** JSON of the session's summary right after the change. */
+  summary: string
 }
 
 /** Facts about the store itself, such as the check value of the encryption key. */
@@ -130,6 +144,7 @@ export interface AuditLogTable {
 export interface Database {
   sessions: SessionsTable
   session_tags: SessionTagsTable
+  session_events: SessionEventsTable
   store_meta: StoreMetaTable
   api_keys: ApiKeysTable
   oauth_states: OAuthStatesTable

@@ -1,6 +1,7 @@
-import type { SessionStatus } from '@agentapi-proxy/shared'
+import type { SessionChangeEvent, SessionChangeType, SessionStatus } from '@agentapi-proxy/shared'
 import { ChangeFeed, ROUTING_COLUMNS } from './change-feed.ts'
 import { compareNewestFirst, decodeCursor, encodeCursor } from './cursor.ts'
+import { changeType, DEFAULT_EVENT_LIMIT, type EventLogPage, eventOf } from './event-log.ts'
 import {
   ENDED_STATUSES as ENDED,
   isClaimable,
@@ -22,10 +23,19 @@ import {
  */
 export class MemorySessionStore implements SessionStore {
   #rows = new Map<string, SessionRecord>()
+  #events: SessionChangeEvent[] = []
+  #latestEventId = 0
+  readonly #eventLimit: number
   readonly changes = new ChangeFeed()
+
+  /** `eventLimit`: how many events the log keeps (the replay window's size). */
+  constructor(options: { eventLimit?: number } = {}) {
+    this.#eventLimit = options.eventLimit ?? DEFAULT_EVENT_LIMIT
+  }
 
   async insert(record: SessionRecord): Promise<void> {
     this.#rows.set(record.session_id, structuredClone(record))
+    this.#append('created', record)
     this.changes.emit(record.session_id)
   }
 
@@ -84,6 +94,8 @@ export class MemorySessionStore implements SessionStore {
     if (!row) return null
     const updated = { ...row, ...structuredClone(patch), session_id: row.session_id }
     this.#rows.set(sessionId, updated)
+    const type = changeType(row, updated)
+    if (type) this.#append(type, updated)
     if (ROUTING_COLUMNS.some((column) => patch[column] !== undefined)) this.changes.emit(sessionId)
     return structuredClone(updated)
   }
@@ -134,10 +146,37 @@ export class MemorySessionStore implements SessionStore {
       )
         continue
       this.#rows.delete(id)
+      this.#append('deleted', row)
       pruned++
     }
     if (pruned > 0) this.changes.emit('*')
     return pruned
+  }
+
+  async eventsAfter(afterId: number, limit: number): Promise<EventLogPage> {
+    const start = this.#events.findIndex((event) => event.id > afterId)
+    const events = start < 0 ? [] : this.#events.slice(start, start + limit)
+    return {
+      events: structuredClone(events),
+      first_id: this.#events[0]?.id ?? null,
+      latest_id: this.#latestEventId,
+    }
+  }
+
+  async pruneEvents(before: string): Promise<number> {
+    const keep = this.#events.filter(
+      (event, i) => event.at >= before || i === this.#events.length - 1,
+    )
+    const pruned = this.#events.length - keep.length
+    this.#events = keep
+    return pruned
+  }
+
+  #append(type: SessionChangeType, record: SessionRecord): void {
+    const id = ++this.#latestEventId
+    this.#events.push({ id, ...structuredClone(eventOf(type, record)) })
+    if (this.#events.length > this.#eventLimit) this.#events.shift()
+    this.changes.emitEvents(id)
   }
 
   async ping(): Promise<void> {}

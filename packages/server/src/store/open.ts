@@ -60,6 +60,8 @@ export interface OpenStoreOptions {
   key?: EncryptionKey
   /** Hears the duration of every SQL store operation (the `/metrics` histogram). */
   observeQuery?: ObserveQuery
+  /** How many session events the log keeps (config `events.replay_events`). */
+  eventLimit?: number
 }
 
 /** An open store and what to close when the server stops. */
@@ -102,7 +104,9 @@ export async function openStore(
   options: OpenStoreOptions,
 ): Promise<OpenedStore> {
   if (!persistence.enabled) {
-    const store = new MemorySessionStore()
+    const store = new MemorySessionStore(
+      options.eventLimit ? { eventLimit: options.eventLimit } : {},
+    )
     const authStores: AuthStores = {
       apiKeys: new MemoryApiKeyStore(),
       oauthStates: new MemoryOAuthStateStore(),
@@ -197,6 +201,7 @@ async function sessionStore(
     box,
     changes,
     dialect,
+    ...(options.eventLimit ? { eventLimit: options.eventLimit } : {}),
     ...(opened.checkFile ? { checkFile: opened.checkFile } : {}),
   })
   const resealed = await inner.sealPlaintextEnvironments()

@@ -2,6 +2,7 @@ import pg from 'pg'
 import type { Logger } from '../logger.ts'
 import type { ChangeFeed } from './change-feed.ts'
 import { CHANGES_CHANNEL } from './sql.ts'
+import { EVENTS_CHANNEL } from './sql-event-log.ts'
 
 /** Options for {@link listenForChanges}. */
 export interface PostgresChangesOptions {
@@ -66,10 +67,12 @@ export async function listenForChanges(options: PostgresChangesOptions): Promise
     next.on('end', () => lost(new Error('connection ended')))
     next.on('notification', (message) => {
       if (message.channel === CHANGES_CHANNEL && message.payload) feed.emit(message.payload)
+      if (message.channel === EVENTS_CHANNEL) feed.emitEvents(Number(message.payload))
     })
     try {
       await next.connect()
       await next.query(`listen ${CHANGES_CHANNEL}`)
+      await next.query(`listen ${EVENTS_CHANNEL}`)
     } catch (error) {
       next.removeAllListeners('end')
       await next.end().catch(() => {})

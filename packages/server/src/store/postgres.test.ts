@@ -39,6 +39,7 @@ function describePostgres(): void {
     async open() {
       await db.deleteFrom('session_tags').execute()
       await db.deleteFrom('sessions').execute()
+      await db.deleteFrom('session_events').execute()
       return handle.store
     },
   })

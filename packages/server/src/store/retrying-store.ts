@@ -2,6 +2,7 @@ import type { SessionStatus } from '@agentapi-proxy/shared'
 import { AppError } from '../errors.ts'
 import type { Logger } from '../logger.ts'
 import type { ChangeFeed } from './change-feed.ts'
+import type { EventLogPage } from './event-log.ts'
 import { PendingWrites } from './pending-writes.ts'
 import type { SessionRecord } from './session-record.ts'
 import type {
@@ -115,6 +116,14 @@ export class RetryingSessionStore implements SessionStore {
   async listWithStatus(statuses: readonly SessionStatus[]): Promise<SessionRecord[]> {
     const records = await this.#read(() => this.#inner.listWithStatus(statuses))
     return records.map((record) => this.#overlay(record))
+  }
+
+  eventsAfter(afterId: number, limit: number): Promise<EventLogPage> {
+    return this.#read(() => this.#inner.eventsAfter(afterId, limit))
+  }
+
+  pruneEvents(before: string): Promise<number> {
+    return this.#read(() => this.#inner.pruneEvents(before))
   }
 
   /** Retention is not urgent: a prune the store refuses is logged and tried again next time. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AppError } from '../errors.ts'
 import { compareNewestFirst } from './cursor.ts'
+import { describeEventLogContract } from './event-log.contract.ts'
 import { minutesIn, sampleRecord, sparseRecord } from './sample-records.ts'
 import type { SessionRecord } from './session-record.ts'
 import type { SessionFilter, SessionStore } from './session-store.ts'
@@ -394,6 +395,8 @@ export function describeSessionStoreContract(name: string, subject: ContractSubj
         expect(await store.prune(minutesIn(5))).toBe(0)
       })
     })
+
+    describeEventLogContract(() => store)
 
     it('answers a ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined()

@@ -1,5 +1,6 @@
 import type { SessionStatus, Tags } from '@agentapi-proxy/shared'
 import type { ChangeFeed } from './change-feed.ts'
+import type { EventLogPage } from './event-log.ts'
 import type { SessionRecord } from './session-record.ts'
 
 /** What `search` filters on; every given field must match. */
@@ -94,6 +95,14 @@ export interface SessionStore {
   listWithStatus(statuses: readonly SessionStatus[]): Promise<SessionRecord[]>
   /** Deletes stopped and failed sessions that ended before `endedBefore` (ISO); returns how many. */
   prune(endedBefore: string): Promise<number>
+  /**
+   * The event log: one entry per session created, status or agent_status changed, or row
+   * pruned, written in the same transaction as the change, numbered by the store in commit
+   * order (the same on every replica). Returns up to `limit` entries after `afterId`.
+   */
+  eventsAfter(afterId: number, limit: number): Promise<EventLogPage>
+  /** Deletes events written before `before` (ISO), never the newest; returns how many. */
+  pruneEvents(before: string): Promise<number>
   /** Resolves when the backend answers (what `/ready` checks). */
   ping(): Promise<void>
   close(): Promise<void>

@@ -2,13 +2,14 @@
 // and PostgreSQL (only the dialect object differs), checks column names and types at compile
 // time, and brings a migrator — with no ORM runtime, identity map or model classes between the
 // store and its rows.
-import type { SessionStatus } from '@agentapi-proxy/shared'
+import type { SessionChangeType, SessionStatus } from '@agentapi-proxy/shared'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import { openEnvironment } from '../secrets/environment.ts'
 import { isSealed } from '../secrets/secret-box.ts'
 import { ChangeFeed, ROUTING_COLUMNS, type SessionChange } from './change-feed.ts'
 import { decodeCursor, encodeCursor } from './cursor.ts'
 import type { Database, SqlDialectName } from './database.ts'
+import { changeType, DEFAULT_EVENT_LIMIT, type EventLogPage } from './event-log.ts'
 import {
   CLAIMABLE_STATUSES,
   ENDED_STATUSES,
@@ -24,6 +25,10 @@ import {
   type SessionPage,
   type SessionStore,
 } from './session-store.ts'
+import { SqlEventLog } from './sql-event-log.ts'
+
+/** Appends an event to the log inside the transaction it is given to. */
+type AppendEvent = (type: SessionChangeType, record: SessionRecord) => Promise<void>
 
 /** The PostgreSQL channel every replica LISTENs on; the payload is a session id or `*`. */
 export const CHANGES_CHANNEL = 'agentapi_proxy_sessions'
@@ -39,6 +44,8 @@ export interface SqlSessionStoreOptions extends RowSecrets {
    */
   dialect?: SqlDialectName
   changes?: ChangeFeed
+  /** How many events the log keeps (the replay window's size). */
+  eventLimit?: number
 }
 
 // PostgreSQL's lock_timeout error.
@@ -60,6 +67,7 @@ export class SqlSessionStore implements SessionStore {
   #secrets: RowSecrets
   #checkFile: (() => Promise<void>) | undefined
   #notifies: boolean
+  #events: SqlEventLog
   readonly changes: ChangeFeed
 
   constructor(db: Kysely<Database>, options: SqlSessionStoreOptions = {}) {
@@ -68,14 +76,18 @@ export class SqlSessionStore implements SessionStore {
     this.#checkFile = options.checkFile
     this.#notifies = options.dialect === 'postgres'
     this.changes = options.changes ?? new ChangeFeed()
+    this.#events = new SqlEventLog(db, {
+      postgres: this.#notifies,
+      limit: options.eventLimit ?? DEFAULT_EVENT_LIMIT,
+    })
   }
 
   async insert(record: SessionRecord): Promise<void> {
-    await this.#changing(record.session_id, (trx) => this.#insert(trx, record))
+    await this.#changing(record.session_id, (trx, append) => this.#insert(trx, record, append))
   }
 
   async admit(record: SessionRecord, limits: AdmissionLimits): Promise<Admission> {
-    return this.#changing(record.session_id, async (trx) => {
+    return this.#changing(record.session_id, async (trx, append) => {
       // Concurrent admissions (any replica) queue here; SQLite has one writer anyway.
       if (this.#notifies) {
         await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.admission'))`.execute(
@@ -84,7 +96,7 @@ export class SqlSessionStore implements SessionStore {
       }
       const refused = await limitHit(limits, record.user_id, (user) => this.#countLive(trx, user))
       if (refused) return refused
-      await this.#insert(trx, record)
+      await this.#insert(trx, record, append)
       return { admitted: true }
     })
   }
@@ -186,7 +198,10 @@ export class SqlSessionStore implements SessionStore {
     // One UPDATE … RETURNING, not read-modify-write: replicas sharing PostgreSQL never lose a
     // concurrent change to another column.
     const routing = ROUTING_COLUMNS.some((column) => rest[column] !== undefined)
-    return this.#changing(routing ? sessionId : null, async (trx) => {
+    const watched = rest.status !== undefined || rest.agent_status !== undefined
+    return this.#changing(routing ? sessionId : null, async (trx, append) => {
+      // What the row was, for the event log: locked, so no other writer changes it meanwhile.
+      const before = watched ? await this.#statusOf(trx, sessionId) : undefined
       const row = await trx
         .updateTable('sessions')
         .set(columns)
@@ -198,8 +213,20 @@ export class SqlSessionStore implements SessionStore {
       if (rest.tags !== undefined || rest.started_at !== undefined) {
         await this.#writeTags(trx, updated, true)
       }
+      const type = before && changeType(before, updated)
+      if (type) await append(type, updated)
       return updated
     })
+  }
+
+  async #statusOf(trx: Kysely<Database>, sessionId: string) {
+    let query = trx
+      .selectFrom('sessions')
+      .select(['status', 'agent_status'])
+      .where('session_id', '=', sessionId)
+    if (this.#notifies) query = query.forUpdate()
+    const row = await query.executeTakeFirst()
+    return row && (row as Pick<SessionRecord, 'status' | 'agent_status'>)
   }
 
   async search(filter: SessionFilter): Promise<SessionPage> {
@@ -298,20 +325,30 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async prune(endedBefore: string): Promise<number> {
-    return this.#changing('*', async (trx) => {
+    return this.#changing('*', async (trx, append) => {
       const ended = trx
         .selectFrom('sessions')
         .select('session_id')
         .where('status', 'in', ENDED_STATUSES)
         .where('stopped_at', '<', endedBefore)
       await trx.deleteFrom('session_tags').where('session_id', 'in', ended).execute()
-      const result = await trx
+      const rows = await trx
         .deleteFrom('sessions')
         .where('status', 'in', ENDED_STATUSES)
         .where('stopped_at', '<', endedBefore)
-        .executeTakeFirst()
-      return Number(result.numDeletedRows)
+        .returningAll()
+        .execute()
+      for (const row of rows) await append('deleted', fromRow(row, this.#secrets))
+      return rows.length
     })
+  }
+
+  eventsAfter(afterId: number, limit: number): Promise<EventLogPage> {
+    return this.#events.after(afterId, limit)
+  }
+
+  pruneEvents(before: string): Promise<number> {
+    return this.#events.prune(before)
   }
 
   /**
@@ -365,9 +402,10 @@ export class SqlSessionStore implements SessionStore {
     if (rows.length > 0) await trx.insertInto('session_tags').values(rows).execute()
   }
 
-  async #insert(trx: Kysely<Database>, record: SessionRecord): Promise<void> {
+  async #insert(trx: Kysely<Database>, record: SessionRecord, append: AppendEvent) {
     await trx.insertInto('sessions').values(toRow(record, this.#secrets)).execute()
     await this.#writeTags(trx, record, false)
+    await append('created', record)
   }
 
   /**
@@ -376,16 +414,20 @@ export class SqlSessionStore implements SessionStore {
    */
   async #changing<T>(
     change: SessionChange | null,
-    work: (trx: Kysely<Database>) => Promise<T>,
+    work: (trx: Kysely<Database>, append: AppendEvent) => Promise<T>,
   ): Promise<T> {
+    let latestEvent = 0
     const result = await this.#transaction(async (trx) => {
-      const value = await work(trx)
+      const value = await work(trx, async (type, record) => {
+        latestEvent = await this.#events.append(trx, type, record)
+      })
       if (change !== null && this.#notifies && !isRefused(value)) {
         await sql`select pg_notify(${CHANGES_CHANNEL}, ${change})`.execute(trx)
       }
       return value
     })
     if (change !== null && !this.#notifies && !isRefused(result)) this.changes.emit(change)
+    if (latestEvent > 0 && !this.#notifies) this.changes.emitEvents(latestEvent)
     return result
   }
 

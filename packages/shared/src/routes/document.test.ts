@@ -18,6 +18,8 @@ describe('buildOpenApiDocument', () => {
         '/docs',
         '/start',
         '/search',
+        '/sessions/events',
+        '/sessions/events/wait',
         '/sessions/{sessionId}',
         '/sessions/{sessionId}/logs',
         '/sessions/{sessionId}/share',
@@ -44,6 +46,16 @@ describe('buildOpenApiDocument', () => {
         '/{sessionId}/{path}',
       ].sort(),
     )
+  })
+
+  it('documents the session event types and the stream', () => {
+    const stream = document.paths?.['/sessions/events']?.get?.responses?.['200'] as {
+      content: Record<string, unknown>
+    }
+    expect(Object.keys(stream.content)).toEqual(['text/event-stream'])
+    const types = document.components?.schemas?.SessionChangeType as { enum: string[] }
+    expect(types.enum).toEqual(['created', 'status', 'agent_status', 'deleted'])
+    expect(document.components?.schemas?.SessionResetEvent).toBeDefined()
   })
 
   it("documents agentapi's routes on the proxy path with agentapi's own schemas", () => {

@@ -7,6 +7,7 @@ import { mcp } from './mcp.ts'
 import { metrics } from './metrics.ts'
 import { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 import { proxyRoutes } from './proxy.ts'
+import { sessionEvents, waitForSessionEvents } from './session-events.ts'
 import {
   deleteSession,
   getSession,
@@ -25,6 +26,8 @@ export const routes = {
   docs,
   startSession,
   searchSessions,
+  sessionEvents,
+  waitForSessionEvents,
   getSession,
   getSessionLogs,
   deleteSession,

@@ -8,6 +8,7 @@ export { mcp } from './mcp.ts'
 export { metrics } from './metrics.ts'
 export { oauthAuthorize, oauthCallback, oauthLogout, oauthRefresh } from './oauth.ts'
 export { proxyRoutes } from './proxy.ts'
+export { sessionEvents, waitForSessionEvents } from './session-events.ts'
 export {
   deleteSession,
   getSession,

@@ -8,6 +8,7 @@ import { apiKeyParentMigration } from './0005-api-key-parent.ts'
 import { sessionHandleMigration } from './0006-session-handle.ts'
 import { mcpServersMigration } from './0007-session-mcp-servers.ts'
 import { auditLogMigration } from './0008-audit-log.ts'
+import { sessionEventsMigration } from './0009-session-events.ts'
 import { sessionSharesMigration } from './0010-session-shares.ts'
 
 /**
@@ -31,8 +32,9 @@ export class StaticMigrationProvider implements MigrationProvider {
       '0005_api_key_parent': apiKeyParentMigration(this.#dialect),
       '0006_session_handle': sessionHandleMigration(),
       '0007_session_mcp_servers': mcpServersMigration(),
-      '0010_session_shares': sessionSharesMigration(this.#dialect),
       '0008_audit_log': auditLogMigration(this.#dialect),
+      '0009_session_events': sessionEventsMigration(this.#dialect),
+      '0010_session_shares': sessionSharesMigration(this.#dialect),
     }
   }
 }
