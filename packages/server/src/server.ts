@@ -9,6 +9,7 @@ import type { Logger } from './logger.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
 import type { Provisioner } from './provisioners/provisioner.ts'
+import type { SandboxChoice } from './provisioners/sandbox.ts'
 import {
   createForwarder,
   createRequestListener,
@@ -19,6 +20,7 @@ import { sessionServiceFromConfig } from './sessions/from-config.ts'
 import type { SessionService } from './sessions/service.ts'
 import { type BoundListener, bindListener } from './startup/listener.ts'
 import { type Checked, preflight } from './startup/preflight.ts'
+import { sandboxLayout } from './startup/sandbox-layout.ts'
 import { type OpenedStore, openStore } from './store/open.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
@@ -34,6 +36,8 @@ export interface RunningServer {
   url: string
   port: number
   agent: AgentChoice
+  /** How local agents are kept apart (the banner says it); unset on Kubernetes. */
+  sandbox: SandboxChoice | undefined
   sessions: SessionService
   /**
    * Graceful stop: stops accepting, stops every session (SIGTERM to each agent's process
@@ -60,7 +64,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     createListener(config.server, handler, options.logger),
   )
   try {
-    return serve(options, checked.agent, await openServices(options, env, checked), bound)
+    return serve(options, checked, await openServices(options, env, checked), bound)
   } catch (error) {
     await bound.close()
     throw error
@@ -87,7 +91,7 @@ async function openServices(
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
-    const provisioner = await provisionerFromConfig(config, logger)
+    const provisioner = await provisionerFromConfig(config, logger, checked)
     const stores = opened.authStores
     const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
     // Open proxied streams end with their credential or their session, not when the client leaves.
@@ -117,6 +121,7 @@ async function openServices(
 async function provisionerFromConfig(
   config: Readonly<Config>,
   logger: Logger,
+  checked: Checked,
 ): Promise<Provisioner> {
   if (config.provisioner.kind === 'kubernetes') {
     // Loaded only when used: the Kubernetes client is large, and most servers run local agents.
@@ -128,6 +133,8 @@ async function provisionerFromConfig(
     workdirRoot: config.session.workdir_root,
     logMaxBytes: config.session.log_max_bytes,
     agentHost: config.session.agent_host,
+    homeRoot: config.session.home_root,
+    sandbox: checked.sandbox && sandboxLayout(config, checked.sandbox, checked.agent),
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
 }
@@ -135,7 +142,7 @@ async function provisionerFromConfig(
 /** Hands the bound port its handler; the requests that waited during start-up go first. */
 function serve(
   options: StartServerOptions,
-  agent: AgentChoice,
+  { agent, sandbox }: Checked,
   { opened, auth, sessions, streams }: Services,
   bound: BoundListener,
 ): RunningServer {
@@ -163,11 +170,12 @@ function serve(
   // stop serving the connections already open.
   server.on('error', (error) => logger.error({ err: error }, 'listener error'))
   const url = `http://${formatHost(config.host)}:${port}`
-  logger.info({ url, agent: agent.kind }, 'listening')
+  logger.info({ url, agent: agent.kind, sandbox: sandbox?.kind }, 'listening')
   return {
     url,
     port,
     agent,
+    sandbox,
     sessions,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))

@@ -46,6 +46,7 @@ export async function serverCommand(options: ServerCommandOptions): Promise<void
       configFile: file,
       config,
       agent: server.agent,
+      sandbox: server.sandbox,
       replica: server.sessions.replica,
     }),
   )

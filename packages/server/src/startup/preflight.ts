@@ -2,9 +2,11 @@ import { dirname, join } from 'node:path'
 import { type LoadedAuthFiles, loadAuthFiles } from '../auth/from-config.ts'
 import type { Config } from '../config/index.ts'
 import { type AgentChoice, podAgent, resolveAgent } from '../provisioners/agent-command.ts'
+import { resolveSandbox, type SandboxChoice } from '../provisioners/sandbox.ts'
 import { type EncryptionKey, findEncryptionKey } from '../secrets/encryption-key.ts'
 import { defaultDataDir } from '../store/open.ts'
 import { checkDirectory, checkFile } from './paths.ts'
+import { StartupError } from './startup-error.ts'
 
 /** What the checks found, for start-up to use instead of reading it again. */
 export interface Checked {
@@ -12,6 +14,8 @@ export interface Checked {
   authFiles: LoadedAuthFiles
   /** The key that seals secrets; one to generate is only in memory. Unset: persistence is off. */
   key: EncryptionKey | undefined
+  /** How local agents are kept apart; unset on Kubernetes (a pod is its own sandbox). */
+  sandbox: SandboxChoice | undefined
 }
 
 /**
@@ -37,7 +41,21 @@ export async function preflight(
   const root = config.session.workdir_root
   await checkDirectory(root, 'session.workdir_root')
   await checkDirectory(join(root, '.logs'), 'session.workdir_root')
-  return { agent, authFiles, key: await checkPersistence(config.persistence, env) }
+  const sandbox = provisioner.kind === 'local' ? checkSandbox(config, env) : undefined
+  if (sandbox) await checkDirectory(config.session.home_root, 'session.home_root')
+  return { agent, authFiles, key: await checkPersistence(config.persistence, env), sandbox }
+}
+
+function checkSandbox(
+  config: Readonly<Config>,
+  env: Readonly<Record<string, string | undefined>>,
+): SandboxChoice {
+  const sandbox = resolveSandbox(config.session.sandbox, env.PATH)
+  if (sandbox.kind !== 'unusable') return sandbox
+  throw new StartupError(
+    `session.sandbox is bubblewrap, but ${sandbox.reason}`,
+    'install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces, or set session.sandbox to auto or none',
+  )
 }
 
 async function checkPersistence(

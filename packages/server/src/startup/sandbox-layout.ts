@@ -1,0 +1,58 @@
+import { isAbsolute, join, resolve, sep } from 'node:path'
+import type { Config } from '../config/index.ts'
+import type { AgentChoice } from '../provisioners/agent-command.ts'
+import type { SandboxChoice } from '../provisioners/sandbox.ts'
+import type { SandboxLayout } from '../provisioners/sandbox-args.ts'
+import { DEFAULT_SCRIPT } from '../provisioners/startup-scripts.ts'
+import { KEY_FILE_NAME } from '../secrets/encryption-key.ts'
+import { defaultDataDir } from '../store/open.ts'
+
+/**
+ * What every sandboxed agent must not see, from the config: all workdirs and homes (each agent
+ * gets its own back), the data directory (the database, the key file), and the files of keys and
+ * role environments. Undefined when agents run unsandboxed.
+ *
+ * @example
+ * const layout = sandboxLayout(config, checked.sandbox, checked.agent)
+ */
+export function sandboxLayout(
+  config: Readonly<Config>,
+  sandbox: SandboxChoice,
+  agent: AgentChoice,
+): SandboxLayout | undefined {
+  if (sandbox.kind !== 'bubblewrap') return undefined
+  const { session } = config
+  const hidden = [session.workdir_root, session.home_root, ...secretFiles(config)]
+  hidden.push(...dataDirCover(config, agent))
+  return {
+    bwrap: sandbox.bwrap,
+    hidden: hidden.map((path) => resolve(path)),
+    binds: session.sandbox_binds,
+  }
+}
+
+function secretFiles(config: Readonly<Config>): string[] {
+  const files: string[] = []
+  if (config.auth.static.keys_file) files.push(config.auth.static.keys_file)
+  if (config.role_env_files.enabled) files.push(config.role_env_files.path)
+  const { persistence } = config
+  if (!persistence.enabled) return files
+  files.push(join(defaultDataDir(persistence), KEY_FILE_NAME))
+  if (persistence.backend === 'sqlite') {
+    const db = resolve(persistence.path)
+    files.push(db, `${db}-wal`, `${db}-shm`, `${db}-journal`)
+  }
+  return files
+}
+
+// The whole data directory is covered, unless the proxy or its agent is installed inside it (a
+// database beside the checkout): covering it would hide what the agent runs, so then only the
+// secret files above are.
+function dataDirCover(config: Readonly<Config>, agent: AgentChoice): string[] {
+  const dataDir = defaultDataDir(config.persistence)
+  const needed = [DEFAULT_SCRIPT, process.execPath, ...agent.command]
+    .map((arg) => (arg.startsWith('file://') ? new URL(arg).pathname : arg))
+    .filter((arg) => isAbsolute(arg))
+  const inside = needed.some((path) => path.startsWith(dataDir + sep))
+  return inside ? [] : [dataDir]
+}
