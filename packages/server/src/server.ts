@@ -29,6 +29,8 @@ export interface StartServerOptions {
   logger: Logger
   /** The proxy's environment (PATH to find `agentapi`, variables sessions inherit). */
   env?: Record<string, string | undefined>
+  /** The file the config came from: hidden from sandboxed agents (it may hold keys). */
+  configFile?: string | null
 }
 
 /** A listening server: where it is, what it runs, and how to stop it. */
@@ -91,7 +93,7 @@ async function openServices(
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
-    const provisioner = await provisionerFromConfig(config, logger, checked)
+    const provisioner = await provisionerFromConfig(options, checked)
     const stores = opened.authStores
     const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
     // Open proxied streams end with their credential or their session, not when the client leaves.
@@ -119,8 +121,7 @@ async function openServices(
 
 /** Child processes on this machine, or pods on the configured cluster. */
 async function provisionerFromConfig(
-  config: Readonly<Config>,
-  logger: Logger,
+  { config, logger, configFile }: StartServerOptions,
   checked: Checked,
 ): Promise<Provisioner> {
   if (config.provisioner.kind === 'kubernetes') {
@@ -134,7 +135,7 @@ async function provisionerFromConfig(
     logMaxBytes: config.session.log_max_bytes,
     agentHost: config.session.agent_host,
     homeRoot: config.session.home_root,
-    sandbox: checked.sandbox && sandboxLayout(config, checked.sandbox, checked.agent),
+    sandbox: sandboxLayout(config, checked, configFile ?? null),
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
 }

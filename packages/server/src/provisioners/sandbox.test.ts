@@ -100,6 +100,7 @@ async function probeAcrossUsers(sandbox: 'bubblewrap' | 'none') {
     PROBE_OTHER_HOME: join(s.root, 'homes', homeDirName('alice')),
     PROBE_DATABASE: join(s.root, 'data', 'proxy.sqlite'),
     PROBE_KEY: join(s.root, 'data', 'encryption.key'),
+    PROBE_CONFIG: join(s.root, 'config.json'),
     PROBE_PROXY_ONLY: s.marker,
     PROBE_BOUND: join(s.root, 'shared'),
   })
@@ -113,6 +114,7 @@ const LEAKS = [
   'read_other_home',
   'read_database',
   'read_key',
+  'read_config',
   'see_other_agent',
   'read_other_environ',
   'read_proxy_environ',

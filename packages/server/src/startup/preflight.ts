@@ -41,8 +41,9 @@ export async function preflight(
   const root = config.session.workdir_root
   await checkDirectory(root, 'session.workdir_root')
   await checkDirectory(join(root, '.logs'), 'session.workdir_root')
-  const sandbox = provisioner.kind === 'local' ? checkSandbox(config, env) : undefined
-  if (sandbox) await checkDirectory(config.session.home_root, 'session.home_root')
+  const local = provisioner.kind === 'local'
+  if (local) await checkDirectory(config.session.home_root, 'session.home_root')
+  const sandbox = local ? checkSandbox(config, env) : undefined
   return { agent, authFiles, key: await checkPersistence(config.persistence, env), sandbox }
 }
 

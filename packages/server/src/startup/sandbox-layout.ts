@@ -9,20 +9,21 @@ import { defaultDataDir } from '../store/open.ts'
 
 /**
  * What every sandboxed agent must not see, from the config: all workdirs and homes (each agent
- * gets its own back), the data directory (the database, the key file), and the files of keys and
- * role environments. Undefined when agents run unsandboxed.
+ * gets its own back), the data directory (the database, the key file), the config file and the
+ * files of keys and role environments. Undefined when agents run unsandboxed (or in pods).
  *
  * @example
- * const layout = sandboxLayout(config, checked.sandbox, checked.agent)
+ * const layout = sandboxLayout(config, checked, '/srv/proxy/config.yaml')
  */
 export function sandboxLayout(
   config: Readonly<Config>,
-  sandbox: SandboxChoice,
-  agent: AgentChoice,
+  { sandbox, agent }: { sandbox: SandboxChoice | undefined; agent: AgentChoice },
+  configFile: string | null,
 ): SandboxLayout | undefined {
-  if (sandbox.kind !== 'bubblewrap') return undefined
+  if (sandbox?.kind !== 'bubblewrap') return undefined
   const { session } = config
   const hidden = [session.workdir_root, session.home_root, ...secretFiles(config)]
+  if (configFile) hidden.push(configFile)
   hidden.push(...dataDirCover(config, agent))
   return {
     bwrap: sandbox.bwrap,
