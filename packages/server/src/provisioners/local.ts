@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
+import { exitThroughBwrap, groupEnded, isRunning, killGroup } from './agent-group.ts'
 import { spawnAgent } from './agent-process.ts'
 import { tailLog } from './log-file.ts'
 import { PortAllocator } from './ports.ts'
-import { processesInGroup, processesUnder, readEntry } from './process-table.ts'
+import { processesUnder, readEntry } from './process-table.ts'
 import type { AgentExit, AgentRef, AgentSpec, Provisioner } from './provisioner.ts'
 import type { SandboxLayout } from './sandbox-args.ts'
 import { ensureHome } from './user-home.ts'
@@ -93,7 +94,9 @@ export class LocalProvisioner implements Provisioner {
       const pid = child.pid as number
       const handle: LocalHandle = { pid, port, workdir, log_path: logPath }
       const exited = new Promise<AgentExit>((resolve) => {
-        child.once('exit', (code, signal) => resolve({ code, signal }))
+        child.once('exit', (code, signal) =>
+          resolve(this.#options.sandbox ? exitThroughBwrap(code, signal) : { code, signal }),
+        )
       })
       this.#track(spec.sessionId, handle, exited, onExit)
       return { sessionId: spec.sessionId, url: this.#urlOf(port), handle }
@@ -239,33 +242,5 @@ export class LocalProvisioner implements Provisioner {
     })
     running.exited = done
     this.#running.set(sessionId, running)
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Resolves once no process of the group is left, or after `waitMs`. */
-async function groupEnded(pgid: number, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs
-  for (let polls = 1; isRunning(-pgid) && Date.now() < deadline; polls++) {
-    // A zombie counts for kill(): a sandbox's init outlives bwrap until something reaps it. The
-    // process table says so, at a cost (all of /proc), so it is read only now and then.
-    if (polls % 10 === 0 && processesInGroup(pgid).length === 0) return
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // ESRCH: the group is already gone
   }
 }
