@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { probeBubblewrap } from '@agentapi-proxy/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { expectOneLineRefusal, runServer, tree } from '../../test/refused-start.ts'
 
@@ -159,4 +160,18 @@ describe('agentapi-proxy server refuses to start, in one line, having written no
     )
     expect(tree(cwd)).toEqual(before)
   })
+
+  it.skipIf('reason' in probeBubblewrap(process.env.PATH))(
+    "when a sandbox bind's source does not exist",
+    async () => {
+      const binds = [{ source: 'no-such-dir' }]
+      const cwd = folder({ 'c.json': config({ session: { sandbox_binds: binds } }) })
+      await expectRefused(
+        cwd,
+        ['-c', 'c.json'],
+        /session\.sandbox_binds\.0\.source \S+\/no-such-dir does not exist/,
+        'create it, or remove the bind',
+      )
+    },
+  )
 })

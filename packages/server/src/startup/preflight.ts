@@ -1,4 +1,5 @@
-import { dirname, join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { type LoadedAuthFiles, loadAuthFiles } from '../auth/from-config.ts'
 import type { Config } from '../config/index.ts'
 import { type AgentChoice, podAgent, resolveAgent } from '../provisioners/agent-command.ts'
@@ -52,6 +53,7 @@ function checkSandbox(
   env: Readonly<Record<string, string | undefined>>,
 ): SandboxChoice {
   const sandbox = resolveSandbox(config.session.sandbox, env.PATH)
+  if (sandbox.kind === 'bubblewrap') checkBinds(config.session.sandbox_binds)
   if (sandbox.kind !== 'unusable') return sandbox
   throw new StartupError(
     `session.sandbox is bubblewrap, but ${sandbox.reason}`,
@@ -81,4 +83,15 @@ async function checkPersistence(
     )
   }
   return key
+}
+
+// bwrap refuses a missing source only when an agent starts, as that session's failure.
+function checkBinds(binds: Readonly<Config['session']['sandbox_binds']>): void {
+  for (const [index, bind] of binds.entries()) {
+    if (existsSync(bind.source)) continue
+    throw new StartupError(
+      `session.sandbox_binds.${index}.source ${resolve(bind.source)} does not exist`,
+      'create it, or remove the bind',
+    )
+  }
 }
