@@ -50,6 +50,26 @@ describe('sandboxArgs', () => {
     ])
   })
 
+  it('shows an installation under /tmp again, read-only, and still covers what is hidden in it', () => {
+    const root = dirs.make('aap-bwrap-tmp-')
+    mkdirSync(join(root, 'data'))
+    const args = sandboxArgs(
+      {
+        bwrap: 'bwrap',
+        hidden: [join(root, 'data'), '/tmp/elsewhere'],
+        binds: [],
+        revealed: [root],
+      },
+      { workdir: '/w', tmpdir: '/t' },
+    )
+    const tmp = mounts(args).indexOf('--tmpfs /tmp')
+    expect(mounts(args).slice(tmp, tmp + 3)).toEqual([
+      '--tmpfs /tmp',
+      `--ro-bind ${root} ${root}`,
+      `--tmpfs ${join(root, 'data')}`,
+    ])
+  })
+
   it('never lets the sandbox die with the proxy or leave the process group', () => {
     const args = sandboxArgs(
       { bwrap: 'bwrap', hidden: [], binds: [] },

@@ -14,6 +14,8 @@ export interface SandboxLayout {
   bwrap: string
   /** Paths no agent sees: a directory shows empty, a file empty (workdir root, homes, data). */
   hidden: readonly string[]
+  /** Under /tmp, what agents must still see, read-only: where the proxy or agent is installed. */
+  revealed?: readonly string[] | undefined
   binds: readonly SandboxBind[]
 }
 
@@ -27,8 +29,8 @@ export interface SandboxOwnPaths {
 
 /**
  * bwrap's command line for one agent, up to and including `--`. bwrap applies mounts in order, so
- * the order is the design: the whole system read-only, fresh /dev, /proc and /tmp, then every
- * hidden path covered (parents before children), then the configured binds, and last the
+ * the order is the design: the whole system read-only, fresh /dev, /proc and /tmp, the
+ * installation back if it lives under /tmp, then every hidden path covered (parents first), then the configured binds, and last the
  * session's own paths, bound back through the covers at their real paths — the path the agent
  * sees is the one /proc shows outside, which adoption and reaping go by.
  *
@@ -42,7 +44,9 @@ export interface SandboxOwnPaths {
 export function sandboxArgs(layout: SandboxLayout, own: SandboxOwnPaths): string[] {
   const args = [layout.bwrap, '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc']
   args.push('--tmpfs', '/tmp')
-  for (const path of covers(layout.hidden, ['/tmp'])) {
+  const revealed = (layout.revealed ?? []).map((path) => resolve(path))
+  for (const path of revealed) args.push('--ro-bind', path, path)
+  for (const path of covers(layout.hidden, revealed)) {
     args.push(...(isDirectory(path) ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path]))
   }
   for (const bind of layout.binds) {
@@ -54,16 +58,23 @@ export function sandboxArgs(layout: SandboxLayout, own: SandboxOwnPaths): string
   return args
 }
 
-/** The hidden paths that exist and are not inside another cover already, parents first. */
-function covers(hidden: readonly string[], covered: string[]): string[] {
-  const done = [...covered]
+/**
+ * The hidden paths that exist and are not inside another cover already (the private /tmp is
+ * one, except where something under it was revealed again), parents first.
+ */
+function covers(hidden: readonly string[], revealed: readonly string[]): string[] {
+  const done: string[] = []
   const paths = [...new Set(hidden.map((path) => resolve(path)))].sort()
   return paths.filter((path) => {
-    if (done.some((cover) => path === cover || path.startsWith(cover + sep))) return false
-    if (!exists(path)) return false
+    if (!exists(path) || isUnder(path, done)) return false
+    if (isUnder(path, ['/tmp']) && !isUnder(path, revealed)) return false
     done.push(path)
     return true
   })
+}
+
+function isUnder(path: string, dirs: readonly string[]): boolean {
+  return dirs.some((dir) => path === dir || path.startsWith(dir + sep))
 }
 
 function exists(path: string): boolean {

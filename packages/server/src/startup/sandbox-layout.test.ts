@@ -42,6 +42,14 @@ describe('sandboxLayout', () => {
     )
   })
 
+  it('reveals the directory under /tmp the agent is installed in', () => {
+    const config = ConfigSchema.parse({})
+    const installed = agent([process.execPath, '/tmp/project-1/node_modules/x/dist/agent.js'])
+    expect(sandboxLayout(config, { sandbox, agent: installed }, null)?.revealed).toContain(
+      '/tmp/project-1',
+    )
+  })
+
   it('is undefined without a sandbox, or in pods', () => {
     const config = ConfigSchema.parse({})
     const none = { kind: 'none', description: '', warning: '' } as const

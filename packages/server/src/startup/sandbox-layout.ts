@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Config } from '../config/index.ts'
 import type { AgentChoice } from '../provisioners/agent-command.ts'
 import type { SandboxChoice } from '../provisioners/sandbox.ts'
@@ -26,6 +27,7 @@ export function sandboxLayout(
   if (configFile) hidden.push(configFile)
   hidden.push(...dataDirCover(config, agent))
   return {
+    revealed: installedUnderTmp(config, agent),
     bwrap: sandbox.bwrap,
     hidden: hidden.map((path) => resolve(path)),
     binds: session.sandbox_binds,
@@ -46,14 +48,29 @@ function secretFiles(config: Readonly<Config>): string[] {
   return files
 }
 
+// The sandbox's /tmp is private, yet the proxy (the echo agent, the guard, the scripts) or the
+// agent may be installed under the host's, e.g. a project in a temp dir: the first directory
+// below /tmp of each is seen again, read-only (the hidden paths inside it are covered after).
+function installedUnderTmp(config: Readonly<Config>, agent: AgentChoice): string[] {
+  const startup = config.agent.startup_script ? [resolve(config.agent.startup_script)] : []
+  const tops = [...neededPaths(agent), ...startup]
+    .filter((path) => path.startsWith('/tmp/'))
+    .map((path) => path.split(sep).slice(0, 3).join(sep))
+  return [...new Set(tops)]
+}
+
 // The whole data directory is covered, unless the proxy or its agent is installed inside it (a
 // database beside the checkout): covering it would hide what the agent runs, so then only the
 // secret files above are.
 function dataDirCover(config: Readonly<Config>, agent: AgentChoice): string[] {
   const dataDir = defaultDataDir(config.persistence)
-  const needed = [DEFAULT_SCRIPT, process.execPath, ...agent.command]
-    .map((arg) => (arg.startsWith('file://') ? new URL(arg).pathname : arg))
-    .filter((arg) => isAbsolute(arg))
-  const inside = needed.some((path) => path.startsWith(dataDir + sep))
+  const inside = neededPaths(agent).some((path) => path.startsWith(dataDir + sep))
   return inside ? [] : [dataDir]
+}
+
+/** The files an agent's start runs: node, the embedded scripts, the agent's command line. */
+function neededPaths(agent: AgentChoice): string[] {
+  return [DEFAULT_SCRIPT, process.execPath, ...agent.command]
+    .map((arg) => (arg.startsWith('file://') ? fileURLToPath(arg) : arg))
+    .filter((arg) => isAbsolute(arg))
 }
