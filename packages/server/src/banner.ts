@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { formatDuration } from './config/duration.ts'
 import type { Config } from './config/index.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
+import type { SandboxChoice } from './provisioners/sandbox.ts'
 
 /** What the start-up banner describes. */
 export interface BannerFacts {
@@ -10,6 +11,8 @@ export interface BannerFacts {
   configFile: string | null
   config: Readonly<Config>
   agent: AgentChoice
+  /** How local agents are kept apart; unset on Kubernetes. */
+  sandbox?: SandboxChoice | undefined
   /** This replica, when it shares its store with others (PostgreSQL). */
   replica?: { id: string; leaseMs: number; exclusive: boolean }
 }
@@ -32,6 +35,7 @@ export function formatBanner(facts: BannerFacts): string {
     `  store      ${describeStore(config)}`,
     `  agent      ${facts.agent.description}`,
     `  runs on    ${describeProvisioner(config)}`,
+    ...(facts.sandbox ? [`  sandbox    ${facts.sandbox.description}`] : []),
     `  auth       ${describeAuth(config)}`,
   ]
   const { replica } = facts
@@ -39,6 +43,12 @@ export function formatBanner(facts: BannerFacts): string {
     const lease = formatDuration(replica.leaseMs)
     lines.push(
       `  replica    ${replica.id} (lease ${lease}; other replicas on this store share its sessions)`,
+    )
+  }
+  if (facts.sandbox?.kind === 'none') {
+    lines.push(
+      `  WARNING    no sandbox: ${facts.sandbox.warning}.`,
+      '             Install bubblewrap (session.sandbox: auto finds it) on a machine shared by several people.',
     )
   }
   if (!config.auth.enabled && !LOOPBACK.has(config.host)) {

@@ -12,6 +12,7 @@ import { Metrics } from './metrics/metrics.ts'
 import type { AgentChoice } from './provisioners/agent-command.ts'
 import { LocalProvisioner } from './provisioners/local.ts'
 import type { Provisioner } from './provisioners/provisioner.ts'
+import type { SandboxChoice } from './provisioners/sandbox.ts'
 import {
   createForwarder,
   createRequestListener,
@@ -25,6 +26,7 @@ import { OpenLinks } from './shares/open-links.ts'
 import { ShareService, shareCredentialId } from './shares/service.ts'
 import { type BoundListener, bindListener } from './startup/listener.ts'
 import { type Checked, preflight } from './startup/preflight.ts'
+import { sandboxLayout } from './startup/sandbox-layout.ts'
 import { type OpenedStore, openStore } from './store/open.ts'
 
 /** What {@link startServer} needs: a validated config and a logger. */
@@ -33,6 +35,8 @@ export interface StartServerOptions {
   logger: Logger
   /** The proxy's environment (PATH to find `agentapi`, variables sessions inherit). */
   env?: Record<string, string | undefined>
+  /** The file the config came from: hidden from sandboxed agents (it may hold keys). */
+  configFile?: string | null
 }
 
 /** A listening server: where it is, what it runs, and how to stop it. */
@@ -40,6 +44,8 @@ export interface RunningServer {
   url: string
   port: number
   agent: AgentChoice
+  /** How local agents are kept apart (the banner says it); unset on Kubernetes. */
+  sandbox: SandboxChoice | undefined
   sessions: SessionService
   /**
    * Graceful stop: stops accepting, stops every session (SIGTERM to each agent's process
@@ -66,7 +72,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     createListener(config.server, handler, options.logger),
   )
   try {
-    return serve(options, checked.agent, await openServices(options, env, checked), bound)
+    return serve(options, checked, await openServices(options, env, checked), bound)
   } catch (error) {
     await bound.close()
     throw error
@@ -102,7 +108,7 @@ async function openServices(
     ...(checked.key ? { key: checked.key } : {}),
   })
   try {
-    const provisioner = await provisionerFromConfig(config, logger)
+    const provisioner = await provisionerFromConfig(options, checked)
     const stores = opened.authStores
     const auth = await authFromConfig(config, { logger, stores, files: checked.authFiles })
     // Open proxied streams end with their credential or their session, not when the client leaves.
@@ -160,8 +166,8 @@ function shareServices(
 
 /** Child processes on this machine, or pods on the configured cluster. */
 async function provisionerFromConfig(
-  config: Readonly<Config>,
-  logger: Logger,
+  { config, logger, configFile }: StartServerOptions,
+  checked: Checked,
 ): Promise<Provisioner> {
   if (config.provisioner.kind === 'kubernetes') {
     // Loaded only when used: the Kubernetes client is large, and most servers run local agents.
@@ -173,6 +179,8 @@ async function provisionerFromConfig(
     workdirRoot: config.session.workdir_root,
     logMaxBytes: config.session.log_max_bytes,
     agentHost: config.session.agent_host,
+    homeRoot: config.session.home_root,
+    sandbox: sandboxLayout(config, checked, configFile ?? null),
     ...(config.agent.startup_script ? { startupScript: config.agent.startup_script } : {}),
   })
 }
@@ -180,7 +188,7 @@ async function provisionerFromConfig(
 /** Hands the bound port its handler; the requests that waited during start-up go first. */
 function serve(
   options: StartServerOptions,
-  agent: AgentChoice,
+  { agent, sandbox }: Checked,
   { opened, auth, sessions, streams, shares, links, metrics, audit, events }: Services,
   bound: BoundListener,
 ): RunningServer {
@@ -224,11 +232,12 @@ function serve(
   // stop serving the connections already open.
   server.on('error', (error) => logger.error({ err: error }, 'listener error'))
   const url = `http://${formatHost(config.host)}:${port}`
-  logger.info({ url, agent: agent.kind }, 'listening')
+  logger.info({ url, agent: agent.kind, sandbox: sandbox?.kind }, 'listening')
   return {
     url,
     port,
     agent,
+    sandbox,
     sessions,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))

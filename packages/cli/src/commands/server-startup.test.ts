@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { probeBubblewrap } from '@agentapi-proxy/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { expectOneLineRefusal, runServer, tree } from '../../test/refused-start.ts'
 
@@ -140,4 +141,37 @@ describe('agentapi-proxy server refuses to start, in one line, having written no
       'create the directory of <role>.env files, or set role_env_files.enabled to false',
     )
   })
+
+  it('when session.sandbox is bubblewrap and bwrap cannot run here', async () => {
+    // A bwrap that fails the way it does where unprivileged user namespaces are switched off.
+    const cwd = folder({ 'c.json': config({ session: { sandbox: 'bubblewrap' } }), bin: null })
+    const bwrap = '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n'
+    writeFileSync(join(cwd, 'bin/bwrap'), bwrap)
+    chmodSync(join(cwd, 'bin/bwrap'), 0o755)
+    const before = tree(cwd)
+    const run = await runServer(['server', '-p', '0', '-c', 'c.json'], {
+      cwd,
+      env: { PATH: `${join(cwd, 'bin')}:/usr/bin:/bin` },
+    })
+    expectOneLineRefusal(
+      run,
+      /session\.sandbox is bubblewrap, but \S+\/bwrap failed a test run \(bwrap: setting up uid map: Permission denied\)/,
+      'install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces, or set session.sandbox to auto or none',
+    )
+    expect(tree(cwd)).toEqual(before)
+  })
+
+  it.skipIf('reason' in probeBubblewrap(process.env.PATH))(
+    "when a sandbox bind's source does not exist",
+    async () => {
+      const binds = [{ source: 'no-such-dir' }]
+      const cwd = folder({ 'c.json': config({ session: { sandbox_binds: binds } }) })
+      await expectRefused(
+        cwd,
+        ['-c', 'c.json'],
+        /session\.sandbox_binds\.0\.source \S+\/no-such-dir does not exist/,
+        'create it, or remove the bind',
+      )
+    },
+  )
 })

@@ -37,7 +37,8 @@ export async function serverCommand(options: ServerCommandOptions): Promise<void
       flags: { port: options.port, host: options.host },
       env: process.env,
     })
-    return { ...loaded, server: await startServer({ config: loaded.config, logger }) }
+    const server = await startServer({ config: loaded.config, logger, configFile: loaded.file })
+    return { ...loaded, server }
   })
   process.stderr.write(
     formatBanner({
@@ -46,6 +47,7 @@ export async function serverCommand(options: ServerCommandOptions): Promise<void
       configFile: file,
       config,
       agent: server.agent,
+      sandbox: server.sandbox,
       replica: server.sessions.replica,
     }),
   )

@@ -129,6 +129,12 @@ const ConfigMcpServersSchema = McpServersSchema.superRefine((servers, ctx) => {
   }
 })
 
+const SandboxBindSchema = z.strictObject({
+  source: z.string().min(1).describe('a path on this machine'),
+  target: z.string().min(1).optional().describe('where the agent sees it; unset: the same path'),
+  writable: z.boolean().default(false),
+})
+
 const SessionLimitsSchema = z.strictObject({
   max_sessions: z.number().int().positive().default(100),
   max_sessions_per_user: z.number().int().positive().default(10),
@@ -150,6 +156,19 @@ const SessionLimitsSchema = z.strictObject({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  sandbox: z
+    .enum(['auto', 'bubblewrap', 'none'])
+    .default('auto')
+    .describe('auto: bubblewrap when bwrap works here, else none (with a warning)'),
+  sandbox_binds: z
+    .array(SandboxBindSchema)
+    .default([])
+    .describe('more paths a sandboxed agent sees (read-only unless writable)'),
+  home_root: z
+    .string()
+    .min(1)
+    .default('data/homes')
+    .describe("a HOME per user under it, kept across sessions (the agent's credentials)"),
   inherit_env: z
     .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
     .default(['PATH', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'HOME', 'USER']),

@@ -89,7 +89,8 @@ function ownEntry(bundle: string, source: string): string[] {
   return [process.execPath, '--import', tsx, entry]
 }
 
-function findExecutable(name: string, path: string | undefined): string | null {
+/** The first executable `name` in the directories of `path` (a PATH value), or null. */
+export function findExecutable(name: string, path: string | undefined): string | null {
   for (const dir of (path ?? '').split(delimiter).filter(Boolean)) {
     const candidate = join(dir, name)
     try {

@@ -1,14 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
-import { AGENT_HOST_ENV, AGENT_SECRET_ENV } from '../agent-guard/contract.ts'
+import { exitThroughBwrap, groupEnded, isRunning, killGroup } from './agent-group.ts'
+import { spawnAgent } from './agent-process.ts'
 import { tailLog } from './log-file.ts'
 import { PortAllocator } from './ports.ts'
 import { processesUnder, readEntry } from './process-table.ts'
 import type { AgentExit, AgentRef, AgentSpec, Provisioner } from './provisioner.ts'
-import { DEFAULT_SCRIPT, GITHUB_SCRIPT, LOG_WRITER } from './startup-scripts.ts'
+import type { SandboxLayout } from './sandbox-args.ts'
+import { ensureHome } from './user-home.ts'
 
 /** Settings of the local provisioner, from the config's `start_port` and `session` section. */
 export interface LocalProvisionerOptions {
@@ -19,6 +20,10 @@ export interface LocalProvisionerOptions {
   agentHost?: string
   /** Replaces the embedded default script (same arguments: the agent's command line). */
   startupScript?: string
+  /** Each user's agents get `<homeRoot>/<user>` as HOME (user-home.ts); absent: the spec's. */
+  homeRoot?: string | undefined
+  /** Agents run in bubblewrap with this layout; absent: unsandboxed. */
+  sandbox?: SandboxLayout | undefined
 }
 
 /** The local provisioner's handle: the agent's process group, its port, and where it writes. */
@@ -36,22 +41,14 @@ interface Running {
   exited: Promise<AgentExit>
   /** Handed over to another replica: its end is that replica's to handle. */
   released: boolean
+  /** How long the rest of its group may take to end after the process itself did. */
+  drainMs: number
 }
 
 // An adopted agent is not our child, so no 'exit' event tells us it ended: we look.
 const ADOPTED_POLL_MS = 500
 // After the agent exits, how long its log writer may take to write the agent's last words.
 const LOG_DRAIN_MS = 1000
-
-// Runs the startup script with stdout and stderr going through the log writer (a process
-// substitution: a blocking pipe, and the writer in the agent's process group). Arguments: node,
-// the writer, the log file, its cap, then the script and its arguments.
-// Claude Code's project MCP config, read from the directory it starts in.
-const MCP_CONFIG_FILE = '.mcp.json'
-// Where the clone script finds the MCP config to move into the clone (agentapi_with_github.sh).
-const MCP_CONFIG_ENV = 'AGENTAPI_PROXY_MCP_CONFIG'
-
-const WITH_LOG_WRITER = 'exec > >(exec "$1" "$2" "$3" "$4") 2>&1; shift 4; exec bash "$@"'
 
 /**
  * Runs each agent as a child process: a port of its own, a private workdir, its own process
@@ -65,7 +62,11 @@ export class LocalProvisioner implements Provisioner {
   readonly #running = new Map<string, Running>()
 
   constructor(options: LocalProvisionerOptions) {
-    this.#options = { ...options, workdirRoot: resolve(options.workdirRoot) }
+    this.#options = {
+      ...options,
+      workdirRoot: resolve(options.workdirRoot),
+      homeRoot: options.homeRoot && resolve(options.homeRoot),
+    }
     this.#ports = new PortAllocator(options.startPort)
     mkdirSync(this.#logDir(), { recursive: true, mode: 0o700 })
   }
@@ -77,11 +78,25 @@ export class LocalProvisioner implements Provisioner {
       mkdirSync(workdir, { recursive: true, mode: 0o700 })
       mkdirSync(this.#tmpDir(spec.sessionId), { recursive: true, mode: 0o700 })
       const logPath = this.#logPath(spec.sessionId)
-      const child = await this.#spawn(spec, port, workdir, logPath)
+      const { homeRoot } = this.#options
+      const child = await spawnAgent({
+        spec,
+        port,
+        workdir,
+        tmpdir: this.#tmpDir(spec.sessionId),
+        home: homeRoot && ensureHome(homeRoot, spec.userId ?? 'anonymous'),
+        logPath,
+        logMaxBytes: this.#options.logMaxBytes,
+        agentHost: this.#agentHost(),
+        startupScript: this.#options.startupScript,
+        sandbox: this.#options.sandbox,
+      })
       const pid = child.pid as number
       const handle: LocalHandle = { pid, port, workdir, log_path: logPath }
       const exited = new Promise<AgentExit>((resolve) => {
-        child.once('exit', (code, signal) => resolve({ code, signal }))
+        child.once('exit', (code, signal) =>
+          resolve(this.#options.sandbox ? exitThroughBwrap(code, signal) : { code, signal }),
+        )
       })
       this.#track(spec.sessionId, handle, exited, onExit)
       return { sessionId: spec.sessionId, url: this.#urlOf(port), handle }
@@ -134,6 +149,9 @@ export class LocalProvisioner implements Provisioner {
   async #stop(sessionId: string, graceMs: number): Promise<AgentExit> {
     const running = this.#running.get(sessionId)
     if (!running) return { code: null, signal: null }
+    // In a sandbox the signalled process is bwrap, which dies at once while the agent inside
+    // shuts down: the group, not the process, gets the grace.
+    running.drainMs = graceMs + LOG_DRAIN_MS
     killGroup(running.pid, 'SIGTERM')
     const timer = setTimeout(() => killGroup(running.pid, 'SIGKILL'), graceMs)
     try {
@@ -202,12 +220,18 @@ export class LocalProvisioner implements Provisioner {
     exited: Promise<AgentExit>,
     onExit: (exit: AgentExit) => void,
   ) {
-    const running: Running = { pid, port, exited: Promise.resolve(exited), released: false }
+    const running: Running = {
+      pid,
+      port,
+      exited: Promise.resolve(exited),
+      released: false,
+      drainMs: LOG_DRAIN_MS,
+    }
     const done = exited.then(async (exit) => {
       if (running.released) return exit
       this.#running.delete(sessionId)
       this.#ports.release(port)
-      await groupEnded(pid, LOG_DRAIN_MS)
+      await groupEnded(pid, running.drainMs)
       killGroup(pid, 'SIGKILL') // anything the agent left behind in its group
       // A killed agent cleans up nothing (agentapi's upload directory, say): its TMPDIR goes.
       await rm(this.#tmpDir(sessionId), { recursive: true, force: true })
@@ -218,96 +242,5 @@ export class LocalProvisioner implements Provisioner {
     })
     running.exited = done
     this.#running.set(sessionId, running)
-  }
-
-  async #spawn(
-    spec: AgentSpec,
-    port: number,
-    workdir: string,
-    logPath: string,
-  ): Promise<ChildProcess> {
-    const agent = spec.command.map((arg) => arg.replaceAll('{port}', String(port)))
-    const script = spec.repository ? GITHUB_SCRIPT : (this.#options.startupScript ?? DEFAULT_SCRIPT)
-    const args = [script, ...(spec.repository ? [spec.repository] : []), ...agent]
-    const writer = [process.execPath, LOG_WRITER, logPath, String(this.#options.logMaxBytes)]
-    // Until the writer runs, bash's own errors (a missing script) still reach the log.
-    const log = openSync(logPath, 'a', 0o600)
-    try {
-      // Set last, so the session's own environment can never choose them.
-      const env: Record<string, string> = {
-        ...spec.env,
-        TMPDIR: this.#tmpDir(spec.sessionId),
-        [AGENT_HOST_ENV]: this.#agentHost(),
-        ...placeMcpConfig(spec, workdir, this.#tmpDir(spec.sessionId)),
-      }
-      if (spec.secret) env[AGENT_SECRET_ENV] = spec.secret
-      const child = spawn('bash', ['-c', WITH_LOG_WRITER, 'agentapi-proxy', ...writer, ...args], {
-        cwd: workdir,
-        env,
-        detached: true,
-        stdio: ['ignore', log, log],
-      })
-      await new Promise<void>((resolve, reject) => {
-        child.once('spawn', resolve)
-        child.once('error', reject)
-      })
-      return child
-    } catch (error) {
-      throw spawnFailure(error)
-    } finally {
-      closeSync(log)
-    }
-  }
-}
-
-/**
- * Puts the session's MCP config where its agent reads it (0600: it holds tokens). A clone needs
- * an empty workdir, so with a repository it waits in the agent's TMPDIR for the clone script to
- * move in, named by the variable this returns.
- */
-function placeMcpConfig(spec: AgentSpec, workdir: string, tmpDir: string): Record<string, string> {
-  if (!spec.mcpConfig) return {}
-  if (!spec.repository) {
-    writeFileSync(join(workdir, MCP_CONFIG_FILE), spec.mcpConfig, { mode: 0o600 })
-    return {}
-  }
-  const staged = join(tmpDir, `agentapi-proxy${MCP_CONFIG_FILE}`)
-  writeFileSync(staged, spec.mcpConfig, { mode: 0o600 })
-  return { [MCP_CONFIG_ENV]: staged }
-}
-
-/**
- * The error of a failed spawn, without its message: Node quotes the offending argv or env entry
- * (`options.env['GITHUB_TOKEN'] must be a string without null bytes. Received 'ghp_…'`), and this
- * text ends up in the session's `error`, the logs and the store. Only the error code is kept.
- */
-function spawnFailure(error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException | null)?.code
-  const why = typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) ? code : 'unknown error'
-  return new Error(`bash could not be spawned for the agent (${why})`)
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Resolves once no process of the group is left, or after `waitMs`. */
-async function groupEnded(pgid: number, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs
-  while (isRunning(-pgid) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal)
-  } catch {
-    // ESRCH: the group is already gone
   }
 }

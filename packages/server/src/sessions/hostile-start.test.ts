@@ -38,6 +38,9 @@ beforeAll(async () => {
       workdir_root: join(root, 'sessions'),
       inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
       stop_grace: 1,
+      // The environment policy alone must stop these; and a sandbox's private /tmp would hide
+      // the repository session 1 clones from a temp dir.
+      sandbox: 'none',
       // Only so that session 1 can clone the hook-carrying repository from a temp dir.
       repository: { allow_local: true },
       environment: { allow: ['DATABASE_URL', 'DB_PASSWD', 'PASS', 'AUTH', 'BEARER', 'TLS_PEM'] },

@@ -5,8 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type ServerProcess, startServerProcess } from '../../test/server-process.ts'
 import { eventually, isAlive } from '../../test/sessions-fixture.ts'
 import { processesUnder } from '../provisioners/process-table.ts'
+import { probeBubblewrap } from '../provisioners/sandbox.ts'
 import { stopGroup } from '../testing/process-group.ts'
 import { TempDirs } from '../testing/temp-dir.ts'
+
+type Sandbox = 'auto' | 'bubblewrap' | 'none'
+const bwrap = probeBubblewrap(process.env.PATH)
 
 interface Setup {
   configFile: string
@@ -15,7 +19,7 @@ interface Setup {
 
 const dirs = new TempDirs()
 
-function setup(): Setup {
+function setup(sandbox: Sandbox = 'auto'): Setup {
   const dir = dirs.make('aap-restore-')
   const workdirRoot = join(dir, 'sessions')
   const configFile = join(dir, 'config.json')
@@ -26,6 +30,7 @@ function setup(): Setup {
       start_port: 20_000 + Math.floor(Math.random() * 30_000),
       persistence: { path: join(dir, 'proxy.sqlite') },
       session: {
+        sandbox,
         workdir_root: workdirRoot,
         inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS', 'TMPDIR'],
       },
@@ -97,6 +102,10 @@ async function talksThroughProxy(server: ServerProcess, id: string): Promise<voi
 // One per agent: each leads its own group. Members of that group run in its workdir too (tsx's
 // esbuild service, started when the agent compiles a file its cache lacks), so counting every
 // process under the root gave 3 or more, depending on when the agents compiled what.
+/** What the process is: `bwrap` for a sandboxed agent, else the agent's own program. */
+const command = (pid: number) =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.split('/').pop()
+
 const agentPids = (s: Setup) =>
   processesUnder(s.workdirRoot)
     .filter((p) => p.pid === p.pgid)
@@ -104,31 +113,6 @@ const agentPids = (s: Setup) =>
     .sort((a, b) => a - b)
 
 describe('restart recovery', () => {
-  it('after a crash (SIGKILL), adopts the agents still running: same ids, owners, tags, no duplicates', async () => {
-    const s = setup()
-    const first = await start(s)
-    const created = await startSessions(first, 3)
-    const pids = agentPids(s)
-    expect(pids).toHaveLength(3)
-
-    first.child.kill('SIGKILL')
-    await first.exited
-    expect(pids.every(isAlive)).toBe(true) // the agents outlive the proxy
-
-    const second = await start(s)
-    try {
-      for (const session of created) {
-        const restored = await untilActive(second, session.session_id)
-        expect(restored).toMatchObject({ user_id: session.user_id, tags: session.tags })
-        await talksThroughProxy(second, session.session_id)
-      }
-      expect(agentPids(s)).toEqual(pids) // adopted, not started again
-    } finally {
-      second.child.kill('SIGTERM')
-      await second.exited
-    }
-  }, 60_000)
-
   it('after a graceful stop, keeps the sessions suspended and restarts them in their workdirs', async () => {
     const s = setup()
     const first = await start(s)
@@ -153,26 +137,75 @@ describe('restart recovery', () => {
       await second.exited
     }
   }, 60_000)
+})
 
-  it('stops an agent of ours that has no live session any more', async () => {
-    const s = setup()
-    const first = await start(s)
-    const [kept, gone] = await startSessions(first, 2)
-    first.child.kill('SIGKILL')
-    await first.exited
-    // While the proxy was down, the second session was deleted from the database by hand: its
-    // agent is now an orphan.
-    const db = new Database(JSON.parse(readFileSync(s.configFile, 'utf8')).persistence.path)
-    db.prepare("update sessions set status = 'stopped' where session_id = ?").run(gone?.session_id)
-    db.close()
+// With bubblewrap the process tree is bwrap → its init → the agent, all in the agent's group and
+// run at the workdir's real path: adoption (by the workdir /proc shows) and reaping (by group)
+// must work the same.
+describe.each([
+  { sandbox: 'bubblewrap' as const, skip: 'reason' in bwrap },
+  { sandbox: 'none' as const, skip: false },
+])('restart recovery with session.sandbox: $sandbox', ({ sandbox, skip }) => {
+  it.skipIf(skip)(
+    'after a crash (SIGKILL), adopts the agents still running: same ids, owners, tags, no duplicates',
+    async () => {
+      const s = setup(sandbox)
+      const first = await start(s)
+      const created = await startSessions(first, 3)
+      const pids = agentPids(s)
+      expect(pids).toHaveLength(3)
+      expect(pids.map(command)).toEqual(
+        pids.map(() => (sandbox === 'bubblewrap' ? 'bwrap' : 'node')),
+      )
 
-    const second = await start(s)
-    try {
-      await untilActive(second, kept?.session_id as string)
-      expect(agentPids(s)).toHaveLength(1)
-    } finally {
-      second.child.kill('SIGTERM')
-      await second.exited
-    }
-  }, 60_000)
+      first.child.kill('SIGKILL')
+      await first.exited
+      expect(pids.every(isAlive)).toBe(true) // the agents outlive the proxy
+
+      const second = await start(s)
+      try {
+        for (const session of created) {
+          const restored = await untilActive(second, session.session_id)
+          expect(restored).toMatchObject({ user_id: session.user_id, tags: session.tags })
+          await talksThroughProxy(second, session.session_id)
+        }
+        expect(agentPids(s)).toEqual(pids) // adopted, not started again
+      } finally {
+        second.child.kill('SIGTERM')
+        await second.exited
+      }
+      // A graceful stop reaches every process of every adopted agent, sandbox and all.
+      expect(processesUnder(s.workdirRoot)).toEqual([])
+    },
+    60_000,
+  )
+
+  it.skipIf(skip)(
+    'stops an agent of ours that has no live session any more',
+    async () => {
+      const s = setup(sandbox)
+      const first = await start(s)
+      const [kept, gone] = await startSessions(first, 2)
+      first.child.kill('SIGKILL')
+      await first.exited
+      // While the proxy was down, the second session was deleted from the database by hand: its
+      // agent is now an orphan.
+      const db = new Database(JSON.parse(readFileSync(s.configFile, 'utf8')).persistence.path)
+      db.prepare("update sessions set status = 'stopped' where session_id = ?").run(
+        gone?.session_id,
+      )
+      db.close()
+
+      const second = await start(s)
+      try {
+        await untilActive(second, kept?.session_id as string)
+        expect(agentPids(s)).toHaveLength(1)
+        expect(processesUnder(join(s.workdirRoot, gone?.session_id as string))).toEqual([])
+      } finally {
+        second.child.kill('SIGTERM')
+        await second.exited
+      }
+    },
+    60_000,
+  )
 })

@@ -1,10 +1,13 @@
-import { dirname, join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { type LoadedAuthFiles, loadAuthFiles } from '../auth/from-config.ts'
 import type { Config } from '../config/index.ts'
 import { type AgentChoice, podAgent, resolveAgent } from '../provisioners/agent-command.ts'
+import { resolveSandbox, type SandboxChoice } from '../provisioners/sandbox.ts'
 import { type EncryptionKey, findEncryptionKey } from '../secrets/encryption-key.ts'
 import { defaultDataDir } from '../store/open.ts'
 import { checkDirectory, checkFile } from './paths.ts'
+import { StartupError } from './startup-error.ts'
 
 /** What the checks found, for start-up to use instead of reading it again. */
 export interface Checked {
@@ -12,6 +15,8 @@ export interface Checked {
   authFiles: LoadedAuthFiles
   /** The key that seals secrets; one to generate is only in memory. Unset: persistence is off. */
   key: EncryptionKey | undefined
+  /** How local agents are kept apart; unset on Kubernetes (a pod is its own sandbox). */
+  sandbox: SandboxChoice | undefined
 }
 
 /**
@@ -37,7 +42,23 @@ export async function preflight(
   const root = config.session.workdir_root
   await checkDirectory(root, 'session.workdir_root')
   await checkDirectory(join(root, '.logs'), 'session.workdir_root')
-  return { agent, authFiles, key: await checkPersistence(config.persistence, env) }
+  const local = provisioner.kind === 'local'
+  if (local) await checkDirectory(config.session.home_root, 'session.home_root')
+  const sandbox = local ? checkSandbox(config, env) : undefined
+  return { agent, authFiles, key: await checkPersistence(config.persistence, env), sandbox }
+}
+
+function checkSandbox(
+  config: Readonly<Config>,
+  env: Readonly<Record<string, string | undefined>>,
+): SandboxChoice {
+  const sandbox = resolveSandbox(config.session.sandbox, env.PATH)
+  if (sandbox.kind === 'bubblewrap') checkBinds(config.session.sandbox_binds)
+  if (sandbox.kind !== 'unusable') return sandbox
+  throw new StartupError(
+    `session.sandbox is bubblewrap, but ${sandbox.reason}`,
+    'install bubblewrap (apt-get install bubblewrap) and allow unprivileged user namespaces, or set session.sandbox to auto or none',
+  )
 }
 
 async function checkPersistence(
@@ -62,4 +83,15 @@ async function checkPersistence(
     )
   }
   return key
+}
+
+// bwrap refuses a missing source only when an agent starts, as that session's failure.
+function checkBinds(binds: Readonly<Config['session']['sandbox_binds']>): void {
+  for (const [index, bind] of binds.entries()) {
+    if (existsSync(bind.source)) continue
+    throw new StartupError(
+      `session.sandbox_binds.${index}.source ${resolve(bind.source)} does not exist`,
+      'create it, or remove the bind',
+    )
+  }
 }

@@ -1,3 +1,4 @@
+export { probeBubblewrap } from '../provisioners/sandbox.ts'
 export { closedPort } from './closed-port.ts'
 export { eventually } from './eventually.ts'
 export type { StopOptions } from './process-group.ts'

@@ -28,8 +28,9 @@ export async function removeTempDir(dir: string): Promise<void> {
 export class TempDirs {
   readonly #dirs: string[] = []
 
-  make(prefix: string): string {
-    const dir = mkdtempSync(join(tmpdir(), prefix))
+  /** A fresh folder under `base` (the OS temp dir unless told). */
+  make(prefix: string, base = tmpdir()): string {
+    const dir = mkdtempSync(join(base, prefix))
     this.#dirs.push(dir)
     return dir
   }
