@@ -211,6 +211,7 @@ function serve(
       heartbeatMs: config.events.heartbeat,
       signal: closing.signal,
       streams,
+      streamOpened: (kind) => metrics.streamOpened(kind),
     },
     readiness: { store: () => opened.store.ping(), audit: () => audit.ping() },
   })

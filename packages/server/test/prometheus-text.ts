@@ -80,7 +80,9 @@ function readSample(line: string, fail: (why: string) => never): Sample {
   }
   const text = match[match.length - 2] ?? ''
   const value = /^[+-]?Inf$/.test(text) ? Number(text.replace('Inf', 'Infinity')) : Number(text)
-  if (text === 'NaN') return { name: match[1] ?? '', labels, value: Number.NaN }
+  // Prometheus reads values with Go's ParseFloat, which takes NaN in any case (prom-client
+  // writes `Nan` for a gauge with no sample yet, such as the event loop's lag at start).
+  if (/^nan$/i.test(text)) return { name: match[1] ?? '', labels, value: Number.NaN }
   if (Number.isNaN(value)) fail('value is not a number')
   return { name: match[1] ?? '', labels, value }
 }

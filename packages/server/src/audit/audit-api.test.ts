@@ -95,6 +95,15 @@ beforeAll(async () => {
       ? true
       : undefined,
   )
+  const shared = await call('alice', 'POST', `/sessions/${did.session}/share`, {})
+  expect(shared.status).toBe(201)
+  secrets.push(String(shared.body.token))
+  const shareId = String(shared.body.id)
+  expect((await call('alice', 'DELETE', `/sessions/${did.session}/share/${shareId}`)).status).toBe(
+    200,
+  )
+  // Revoking all when none is left revokes nothing, and is not recorded.
+  expect((await call('alice', 'DELETE', `/sessions/${did.session}/share`)).status).toBe(200)
   expect((await call('alice', 'DELETE', `/sessions/${did.session}`)).status).toBe(200)
   const created = await call('alice', 'POST', '/api-keys', { name: 'laptop' })
   did.key = String(created.body.id)
@@ -140,13 +149,15 @@ describe('the audit log through the API', () => {
     const alice = { user_id: 'alice', auth_method: 'api_key', source: '127.0.0.1' }
     expect(once('session.start')).toMatchObject({ ...alice, target: did.session })
     expect(once('session.delete')).toMatchObject({ ...alice, target: did.session })
+    expect(once('session.share')).toMatchObject({ ...alice, target: did.session })
+    expect(once('session.unshare')).toMatchObject({ ...alice, target: did.session })
     expect(once('api_key.create')).toMatchObject({ ...alice, target: did.key })
     expect(once('api_key.revoke')).toMatchObject({ ...alice, target: did.key })
     // ada is GitHub user 3.
     const ada = { user_id: '3', auth_method: 'oauth', target: null, source: '127.0.0.1' }
     expect(once('auth.sign_in')).toMatchObject(ada)
     expect(once('auth.sign_out')).toMatchObject(ada)
-    expect(entries).toHaveLength(6)
+    expect(entries).toHaveLength(8)
     for (const entry of entries) expect(entry.request_id).toMatch(/\S/)
     // Newest first: the sign-out is the last thing that happened.
     expect(entries.map((entry) => entry.action)).toEqual([
@@ -155,12 +166,14 @@ describe('the audit log through the API', () => {
       'api_key.revoke',
       'api_key.create',
       'session.delete',
+      'session.unshare',
+      'session.share',
       'session.start',
     ])
   })
 
   it('filters by user, action and time', async () => {
-    expect((await everything('user_id=alice')).map((e) => e.action)).toHaveLength(4)
+    expect((await everything('user_id=alice')).map((e) => e.action)).toHaveLength(6)
     expect((await everything('action=api_key.create')).map((e) => e.target)).toEqual([did.key])
     const all = await everything()
     const signIn = all.find((entry) => entry.action === 'auth.sign_in') as AuditEntry

@@ -12,6 +12,8 @@ export interface SessionEventSettings {
   signal?: AbortSignal
   /** Where open streams are cut when their credential is revoked or expires. */
   streams?: StreamRegistry
+  /** Counts open streams for `/metrics`: returns what to call when one closes. */
+  streamOpened?: (kind: 'session_events') => () => void
 }
 
 // The registry files streams by session; these belong to none (and no UUID looks like it).
@@ -36,12 +38,17 @@ export function registerSessionEventRoutes(
       credential: principal.credential,
       cut: () => cut.abort(),
     })
+    const closed = settings.streamOpened?.('session_events')
+    const onClose = () => {
+      release?.()
+      closed?.()
+    }
     const body = eventStream({
       heartbeatMs: settings.heartbeatMs,
       signal: anyOf(c.req.raw.signal, settings.signal, cut.signal),
       ...(after === undefined ? { position: hub.latest } : {}),
       open: (write, fail) => hub.subscribe(principal, after, write, fail),
-      ...(release ? { onClose: release } : {}),
+      onClose,
     })
     return c.body(body, 200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

@@ -1,5 +1,6 @@
 import { routes } from '@agentapi-proxy/shared/routes'
 import type { OpenAPIHono } from '@hono/zod-openapi'
+import { recordAudit } from '../http/audit.ts'
 import { requirePermission } from '../http/principal.ts'
 import type { ShareService } from '../shares/service.ts'
 
@@ -11,7 +12,9 @@ export function registerShareRoutes(app: OpenAPIHono, shares: ShareService) {
     // A POST with no body makes a link with the default expiry.
     const body = c.req.valid('json') ?? {}
     const origin = new URL(c.req.url).origin
-    return c.json(await shares.create(principal, sessionId, body, origin), 201)
+    const created = await shares.create(principal, sessionId, body, origin)
+    await recordAudit(c, 'session.share', principal, sessionId)
+    return c.json(created, 201)
   })
   app.openapi(routes.listShares, async (c) => {
     const principal = await requirePermission(c, 'session:access')
@@ -19,11 +22,16 @@ export function registerShareRoutes(app: OpenAPIHono, shares: ShareService) {
   })
   app.openapi(routes.revokeShares, async (c) => {
     const principal = await requirePermission(c, 'session:access')
-    return c.json(await shares.revoke(principal, c.req.valid('param').sessionId), 200)
+    const { sessionId } = c.req.valid('param')
+    const answer = await shares.revoke(principal, sessionId)
+    if (answer.revoked.length > 0) await recordAudit(c, 'session.unshare', principal, sessionId)
+    return c.json(answer, 200)
   })
   app.openapi(routes.revokeShare, async (c) => {
     const principal = await requirePermission(c, 'session:access')
     const { sessionId, shareId } = c.req.valid('param')
-    return c.json(await shares.revoke(principal, sessionId, shareId), 200)
+    const answer = await shares.revoke(principal, sessionId, shareId)
+    await recordAudit(c, 'session.unshare', principal, sessionId)
+    return c.json(answer, 200)
   })
 }
