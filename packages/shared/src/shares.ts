@@ -30,7 +30,7 @@ export const CreateShareRequestSchema = z
     message: 'Give expires_in or expires_at, not both',
     path: ['expires_at'],
   })
-  .meta({ id: 'CreateShareRequest' })
+  .meta({ id: 'CreateShareRequest', example: { expires_in: 3600 } })
 export type CreateShareRequest = z.infer<typeof CreateShareRequestSchema>
 
 /**

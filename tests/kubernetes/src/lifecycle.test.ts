@@ -131,7 +131,9 @@ describe('sessions on Kubernetes across proxy processes', () => {
     const shared = (id: string) =>
       configFor(id, {
         persistence: { backend: 'postgres', url: POSTGRES_URL, schema },
-        replica: { id, lease: '2s' },
+        // Long enough that a loaded machine never lets A's lease lapse: B must proxy to A's pod,
+        // not take the session over (a take-over answers 503 while it adopts).
+        replica: { id, lease: '15s' },
       })
     const a = await start(shared('a'))
     const b = await start(shared('b'))

@@ -19,7 +19,7 @@ export const mcp = withExamples(
     run: ({ args }) => mcpCommand(connectionOf(args)),
   }),
   [
+    'agentapi-proxy mcp --url http://127.0.0.1:8080 --profile work',
     'claude mcp add agentapi-proxy -- npx -y agentapi-proxy mcp',
-    'AGENTAPI_PROXY_URL=http://127.0.0.1:8080 agentapi-proxy mcp',
   ],
 )

@@ -48,7 +48,7 @@ describe('agentapi-proxy completion bash', () => {
 
   it('completes every verb, aliases included, and the verbs a prefix starts', async () => {
     expect(await complete('')).toEqual(expect.arrayContaining([...VERBS, 'ls', 'rm']))
-    expect(await complete('l')).toEqual(['list', 'ls', 'logs'])
+    expect(await complete('l')).toEqual(['list', 'ls', 'logs', 'login', 'logout'])
     expect(await complete('keys', '')).toEqual(['create', 'list', 'ls', 'revoke', 'delete', 'rm'])
   })
 
@@ -73,7 +73,7 @@ describe('agentapi-proxy completion bash', () => {
     expect(await complete('ls', '--json', '--status', 'active,f')).toEqual(['active,failed'])
     expect(await complete('completion', '')).toEqual(['bash', 'zsh', 'fish'])
     // A value is not taken for a verb: `--user keys` is a user named keys.
-    expect(await complete('list', '--user', 'keys', '--w')).toEqual(['--wide'])
+    expect(await complete('list', '--user', 'keys', '--w')).toEqual(['--wide', '--watch'])
   })
 })
 

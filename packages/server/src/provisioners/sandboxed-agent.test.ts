@@ -5,12 +5,16 @@ import { TempDirs } from '../testing/temp-dir.ts'
 import { LocalProvisioner } from './local.ts'
 import type { AgentExit, AgentRef } from './provisioner.ts'
 import { probeBubblewrap } from './sandbox.ts'
+import { DEFAULT_SCRIPT } from './startup-scripts.ts'
 
 // The provisioner's own promises, kept with bwrap between it and the agent: how an agent ended,
 // and the stop grace reaching the agent rather than ending with bwrap (past the 1 s drain that
 // follows a process's exit).
 const bwrap = probeBubblewrap(process.env.PATH)
 const dirs = new TempDirs()
+// A checkout under /tmp (a clean clone in CI) is out of sight behind the sandbox's private /tmp,
+// startup script included; the server's layout shows it again, and so does this one.
+const revealed = DEFAULT_SCRIPT.startsWith('/tmp/') ? [DEFAULT_SCRIPT.split('/', 3).join('/')] : []
 const provisioners: LocalProvisioner[] = []
 afterEach(async () => {
   await Promise.all(provisioners.splice(0).map((p) => p.stopAll(1_000)))
@@ -24,7 +28,7 @@ function sandboxed(): { provisioner: LocalProvisioner; root: string } {
     workdirRoot: join(root, 'sessions'),
     homeRoot: join(root, 'homes'),
     logMaxBytes: 1024 * 1024,
-    sandbox: { bwrap: 'bwrap' in bwrap ? bwrap.bwrap : 'bwrap', hidden: [], binds: [] },
+    sandbox: { bwrap: 'bwrap' in bwrap ? bwrap.bwrap : 'bwrap', hidden: [], revealed, binds: [] },
   })
   provisioners.push(provisioner)
   return { provisioner, root }
