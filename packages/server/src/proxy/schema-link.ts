@@ -104,8 +104,8 @@ export function isJson(contentType: string | string[] | undefined): boolean {
 }
 
 /**
- * Rewrites the start of one body: {@link take} it the chunks in order until it returns the
- * first bytes to send; chunks shorter than the prefix are held until it can tell.
+ * Rewrites the start of one body: hand its chunks to {@link take} in order until one call
+ * returns the first bytes to send; a start shorter than the prefix is held until it can tell.
  */
 export class FirstChunk {
   #prefix: SchemaPrefix
