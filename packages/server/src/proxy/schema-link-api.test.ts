@@ -69,7 +69,7 @@ describe('$schema through the proxy', () => {
       type: 'object',
       required: ['agent_type', 'status', 'transport'],
     })
-    // The schema's own references resolve on the agent too, through the same path.
+    // The schema's references are agentapi's root-relative paths, served under the session's.
     const ref = (schema.properties as Record<string, { $ref?: string }>).status?.$ref
     expect(ref).toBe('/schemas/AgentStatus.json')
     expect((await send(`${base}${ref}`)).status).toBe(200)
