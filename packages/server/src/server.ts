@@ -224,6 +224,7 @@ function serve(
     streams,
     shares: { resolve: (token) => shares.resolve(token), links },
     metrics,
+    trustProxy: config.server.trust_proxy,
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".

@@ -7,6 +7,7 @@ import { parseMessageRequest } from './message-request.ts'
 import { Problem } from './problems.ts'
 import { JSON_BODY_LIMITS, readBody } from './request-body.ts'
 import type { Handler, Route } from './router.ts'
+import { getSchema } from './schemas.ts'
 import type { Settings } from './settings.ts'
 import type { Uploads } from './uploads.ts'
 import type { WriteLock } from './write-lock.ts'
@@ -20,7 +21,10 @@ export interface ApiParts {
   lock: WriteLock
 }
 
-/** agentapi's complete route list: the API, the `/` redirect and the chat UI's place. */
+/**
+ * agentapi's complete route list: the API, its JSON Schemas, the `/` redirect and the chat UI's
+ * place.
+ */
 export function apiRoutes(parts: ApiParts): Map<string, Route> {
   const get = (handler: Handler): Route => ({ methods: { GET: handler } })
   const post = (handler: Handler): Route => ({ methods: { POST: handler } })
@@ -32,6 +36,7 @@ export function apiRoutes(parts: ApiParts): Map<string, Route> {
     ['/upload', post((req, res) => postUpload(parts, req, res))],
     ['/events', get(subscribeEvents(parts))],
     ['/internal/screen', get((_req, res) => parts.hub.subscribeScreen(res))],
+    ['/schemas/*', get(getSchema)],
     ['/', { any: (req, res) => redirect(req, res, embed) }],
     ['/chat', { any: chatStub }],
     ['/chat/*', { any: chatStub }],

@@ -1,76 +1,32 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { AppError } from '../errors.ts'
 import { hasBody } from '../http/unread-body.ts'
-import type { Logger } from '../logger.ts'
-import type { SessionDirectory } from '../sessions/directory.ts'
-import type { Backend, BackendPools } from './backends.ts'
-import type { CorsPolicy } from './cors.ts'
+import { FAILURE_DETAIL, failureOf } from './agent-failure.ts'
+import type { Backend } from './backends.ts'
+import { type Caller, type ExchangeContext, instanceOf, observe } from './caller.ts'
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './headers.ts'
 import { sendProblem } from './problem.ts'
-import type { StreamRegistry } from './stream-registry.ts'
+import {
+  FirstChunk,
+  isJson,
+  publicOrigin,
+  relinkSchemas,
+  schemaPrefix,
+  withLengthDelta,
+} from './schema-link.ts'
 
-/** What every exchange of one forwarder shares. */
-export interface ExchangeContext {
-  cors: CorsPolicy
-  /** Lower-case names of the caller's credential headers, never sent to an agent. */
-  credentialHeaders: ReadonlySet<string>
-  directory: SessionDirectory
-  pools: BackendPools
-  logger: Logger
-  streams?: StreamRegistry | undefined
-  metrics?: ProxyMetrics | undefined
-}
-
-/** What the proxy path reports to `/metrics` (the server's `Metrics`). */
-export interface ProxyMetrics {
-  /** One request was answered with `status`, `seconds` after it arrived. */
-  proxied(status: number, seconds: number): void
-  /** An SSE stream opened; the returned function is called when it closes. */
-  streamOpened(kind: 'proxy'): () => void
-}
-
-/** The caller of one exchange: its request, response and identity. */
-export interface Caller {
-  req: IncomingMessage
-  res: ServerResponse
-  sessionId: string
-  /** The path after the session id, with its query: `/events`, `/messages?x=1`. */
-  rest: string
-  requestId: string
-  /** What stands before `rest` in problem `instance`s; `/<sessionId>` unless set. */
-  base?: string
-  /** `performance.now()` when the request reached the forwarder. */
-  arrived: number
+/** A JSON response's head, held until its first bytes say whether `$schema` is rewritten. */
+interface HeldHead {
+  status: number
+  headers: string[]
+  body: FirstChunk
 }
 
 type Controller = Dispatcher.DispatchController
 
 // One shared reason: aborting on disconnect is routine and must not allocate a stack trace.
 const CLIENT_GONE = Object.freeze(new Error('the caller disconnected'))
-
-// Slow, not gone: the agent is alive but busy (agentapi answers one POST at a time), so no one is
-// told it exited.
-const TIMEOUTS: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
-
-/** Why an agent request failed, which decides what the caller and the directory are told. */
-type Failure = 'gone' | 'slow' | 'garbled'
-
-function failureOf(code: string): Failure {
-  if (TIMEOUTS.has(code)) return 'slow'
-  // The agent answered, but not in HTTP the parser (HPE_*) or Node's writeHead (ERR_*) accepts.
-  if (code === 'HTTPParserError' || code.startsWith('HPE_') || code.startsWith('ERR_')) {
-    return 'garbled'
-  }
-  return 'gone'
-}
-
-const FAILURE_DETAIL: Record<Failure, string> = {
-  gone: 'is not reachable; it may have exited. GET /sessions/<id> shows its state',
-  slow: 'did not answer in time',
-  garbled: 'answered with a response that is not valid HTTP',
-}
 
 /**
  * One proxied request/response pair, as undici's dispatch handler: the caller's body streams to
@@ -83,6 +39,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #context: ExchangeContext
   #caller: Caller
   #baseUrl = ''
+  #agentHost = ''
+  #held: HeldHead | null = null
   #controller: Controller | undefined
   #callerGone = false
   #started = 0
@@ -102,6 +60,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const { req, res, rest, requestId } = this.#caller
     const backend: Backend = this.#context.pools.get(baseUrl)
     this.#baseUrl = baseUrl
+    this.#agentHost = backend.host
     this.#socket = req.socket
     this.#started = performance.now()
     res.once('close', () => this.#onCallerClose())
@@ -130,36 +89,73 @@ export class Exchange implements Dispatcher.DispatchHandler {
   ): void {
     // Informational responses (103 Early Hints) are the agent's business; wait for the final one.
     if (statusCode < 200) return
-    const { res, requestId, req } = this.#caller
+    const { requestId, req } = this.#caller
     const out = downstreamResponseHeaders(headers, ['x-request-id', requestId])
     this.#context.cors.appendResponseHeaders(req.headers.origin, out)
-    try {
-      res.writeHead(statusCode, out)
-    } catch (error) {
-      controller.abort(error as Error)
-      return
+    const contentType = headers['content-type']
+    if (!this.#caller.keepSchemaLinks && isJson(contentType)) {
+      this.#holdHead(statusCode, out)
+      if (this.#held) return
     }
-    const { metrics } = this.#context
-    metrics?.proxied(statusCode, (performance.now() - this.#caller.arrived) / 1000)
-    // Headers otherwise wait for the first body chunk: an SSE client should see the stream open
-    // even while the agent has nothing to say.
-    if (isEventStream(headers['content-type'])) {
-      res.flushHeaders()
-      if (metrics) res.once('close', metrics.streamOpened('proxy'))
-    }
+    this.#sendHead(controller, statusCode, out, isEventStream(contentType))
   }
 
   onResponseData(controller: Controller, chunk: Buffer): void {
     const { res } = this.#caller
-    if (res.write(chunk)) return
+    let data: Buffer | null = chunk
+    if (this.#held) {
+      data = this.#held.body.take(chunk)
+      if (data === null || !this.#releaseHead(controller)) return
+    }
+    if (res.write(data)) return
     controller.pause()
     res.once('drain', () => controller.resume())
   }
 
-  onResponseEnd(): void {
+  onResponseEnd(controller: Controller): void {
     const { res } = this.#caller
-    res.end()
+    const rest = this.#held?.body.rest()
+    if (this.#held && !this.#releaseHead(controller)) return
+    res.end(rest ?? undefined)
     this.#log('debug', res.statusCode)
+  }
+
+  // Only the first bytes are looked at: agentapi writes `$schema` as the first key. Node would
+  // not send the head before the first chunk anyway, so holding it costs no round trip, and it
+  // lets Content-Length say the rewritten length instead of turning the body chunked.
+  #holdHead(status: number, headers: string[]): void {
+    const { req, sessionId } = this.#caller
+    relinkSchemas(headers, sessionId)
+    const tls = this.#socket !== undefined && 'encrypted' in this.#socket
+    const origin = publicOrigin(req.headers, tls, this.#context.trustProxy === true)
+    if (origin === null) return
+    const prefix = schemaPrefix(origin, sessionId, this.#agentHost)
+    this.#held = { status, headers, body: new FirstChunk(prefix) }
+  }
+
+  #releaseHead(controller: Controller): boolean {
+    const { status, headers, body } = this.#held as HeldHead
+    this.#held = null
+    return this.#sendHead(controller, status, withLengthDelta(headers, body.delta), false)
+  }
+
+  #sendHead(controller: Controller, status: number, out: string[], stream: boolean): boolean {
+    const { res } = this.#caller
+    try {
+      res.writeHead(status, out)
+    } catch (error) {
+      controller.abort(error as Error)
+      return false
+    }
+    const { metrics } = this.#context
+    metrics?.proxied(status, (performance.now() - this.#caller.arrived) / 1000)
+    // Headers otherwise wait for the first body chunk: an SSE client should see the stream open
+    // even while the agent has nothing to say.
+    if (stream) {
+      res.flushHeaders()
+      if (metrics) res.once('close', metrics.streamOpened('proxy'))
+    }
+    return true
   }
 
   onResponseError(_controller: Controller, error: Error): void {
@@ -229,23 +225,6 @@ export class Exchange implements Dispatcher.DispatchHandler {
     if (error) logger.warn({ ...line, path: this.#instance(), error }, 'agent request failed')
     else logger.debug({ ...line, path: this.#instance() }, 'proxied')
   }
-}
-
-/**
- * The path a problem about this exchange names, without the query.
- *
- * @example
- * instanceOf({ sessionId: 'abc', rest: '/events?x=1', … }) // '/abc/events'
- */
-export function instanceOf(caller: Pick<Caller, 'sessionId' | 'rest' | 'base'>): string {
-  const { rest } = caller
-  const query = rest.indexOf('?')
-  return `${caller.base ?? `/${caller.sessionId}`}${query === -1 ? rest : rest.slice(0, query)}`
-}
-
-/** Reports what the caller was answered (`res.statusCode`) to the metrics, if any. */
-export function observe(context: ExchangeContext, caller: Caller): void {
-  context.metrics?.proxied(caller.res.statusCode, (performance.now() - caller.arrived) / 1000)
 }
 
 function isEventStream(contentType: string | string[] | undefined): boolean {

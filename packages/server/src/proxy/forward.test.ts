@@ -233,7 +233,8 @@ describe('forwarder: headers', () => {
     })
     expect(res.status).toBe(422)
     expect(res.body).toBe('{"title":"Unprocessable Entity"}')
-    expect(res.headers.link).toBe('</schemas/ErrorModel.json>; rel="describedBy"')
+    // agentapi's relative schema link, moved under the session's path (schema-link.ts).
+    expect(res.headers.link).toBe(`</${SESSION}/schemas/ErrorModel.json>; rel="describedBy"`)
     expect(res.headers['x-agent-hop']).toBeUndefined()
     expect(res.headers['set-cookie']).toBeUndefined()
   })

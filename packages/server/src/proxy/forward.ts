@@ -4,8 +4,9 @@ import type { Logger } from '../logger.ts'
 import type { SessionDirectory } from '../sessions/directory.ts'
 import { type Authenticate, admit } from './admission.ts'
 import { BackendPools, DEFAULT_TIMEOUTS, type ForwardTimeouts } from './backends.ts'
+import type { Caller, ExchangeContext, ProxyMetrics } from './caller.ts'
 import { CorsPolicy } from './cors.ts'
-import { type Caller, Exchange, type ExchangeContext, type ProxyMetrics } from './exchange.ts'
+import { Exchange } from './exchange.ts'
 import { requestIdOf } from './headers.ts'
 import { answerPreflight, refuse } from './refusal.ts'
 import { handleShared, type SharedLinks } from './shared-link.ts'
@@ -27,6 +28,8 @@ export interface ForwarderOptions {
   shares?: SharedLinks
   /** Counts answers by status class, their latency and open SSE streams, for `/metrics`. */
   metrics?: ProxyMetrics
+  /** `server.trust_proxy`: the caller's scheme, for the `$schema` URLs, is X-Forwarded-Proto's. */
+  trustProxy?: boolean
 }
 
 /** The reverse proxy for `/:sessionId/*`. */
@@ -70,6 +73,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
     logger: options.logger,
     streams: options.streams,
     metrics: options.metrics,
+    trustProxy: options.trustProxy,
   }
   const { authenticate } = options
   return {

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.ts'
-import { type Caller, type ExchangeContext, instanceOf, observe } from './exchange.ts'
+import { type Caller, type ExchangeContext, instanceOf, observe } from './caller.ts'
 import { sendProblem } from './problem.ts'
 
 /**

@@ -3,7 +3,8 @@ import { AppError } from '../errors.ts'
 import type { OpenLinks } from '../shares/open-links.ts'
 import { type ResolvedShare, shareCredentialId } from '../shares/service.ts'
 import { admitShared } from './admission.ts'
-import { type Caller, Exchange, type ExchangeContext } from './exchange.ts'
+import type { Caller, ExchangeContext } from './caller.ts'
+import { Exchange } from './exchange.ts'
 import { requestIdOf } from './headers.ts'
 import { answerPreflight, refuse } from './refusal.ts'
 
@@ -52,6 +53,11 @@ export function handleShared(
     // The token stays out of problem bodies and logs; its first characters say which link.
     base: `/s/${token.slice(0, 12)}…`,
     arrived: performance.now(),
+    // Rewritten, `$schema` would name a path that holds either the token (never written into a
+    // body: bodies get logged, cached and pasted) or the session id, which a link otherwise never
+    // discloses and whose path the viewer, without credentials, could not open anyway. So a
+    // viewer reads agentapi's bodies and Link byte for byte, as the agent wrote them.
+    keepSchemaLinks: true,
   }
   if (context.cors.isPreflight(req.method, req.headers)) {
     answerPreflight(context, caller)
