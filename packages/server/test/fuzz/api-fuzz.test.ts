@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CampaignResult, randomSeed, runCampaign } from './campaign.ts'
+import { type CampaignResult, runCampaign } from './campaign.ts'
 import { type FuzzServer, startFuzzServer } from './fuzz-server.ts'
 
 // Issue 18: every route of the OpenAPI document (built from the shared route definitions, so a
 // new route is fuzzed without editing this file) gets schema-valid and mutated requests from
-// fast-check, against a real server process with auth on. Reproduce a failure with
+// fast-check, against a real server process with auth on. The seed is fixed so that CI sends
+// the same requests every run (the ids it reuses come from the server, so the paths can differ);
+// try others, or replay one `pnpm bench fuzz` printed, with
 //   FUZZ_SEED=<seed> pnpm exec vitest run packages/server/test/fuzz/api-fuzz.test.ts
-const SEED = Number(process.env.FUZZ_SEED ?? randomSeed())
+const SEED = Number(process.env.FUZZ_SEED ?? 18)
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000)
 
 let server: FuzzServer
