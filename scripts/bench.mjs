@@ -10,6 +10,7 @@ const BENCHMARKS = {
   search: 'packages/server/bench/search.ts',
   connections: 'packages/server/bench/connections.ts',
   events: 'packages/server/bench/events.ts',
+  fuzz: 'packages/server/bench/fuzz.ts',
 }
 const available = Object.keys(BENCHMARKS)
 const wanted = process.argv.slice(2)

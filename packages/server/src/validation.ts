@@ -44,6 +44,8 @@ function readable(issue: z.core.$ZodIssue): string {
   return issue.message
 }
 
+// A key that is the empty string is shown quoted: unquoted, `{"": 1}`'s unknown field would have
+// the empty path, which means the whole body or query.
 function dotPath(path: PropertyKey[]): string {
-  return path.map(String).join('.')
+  return path.map((key) => (key === '' ? '""' : String(key))).join('.')
 }

@@ -34,10 +34,16 @@ export async function startServerProcess(
     child.once('exit', (code) => resolve(code)),
   )
   const url = await new Promise<string>((resolve, reject) => {
+    let found = false
     const onData = (chunk: Buffer) => {
       output += chunk
+      // Only until it listens: a long run's log (the fuzz bench's) is megabytes to rescan.
+      if (found) return
       const match = /listening (http:\/\/\S+)/.exec(output)
-      if (match?.[1]) resolve(match[1])
+      if (match?.[1]) {
+        found = true
+        resolve(match[1])
+      }
     }
     child.stdout?.on('data', onData)
     child.stderr?.on('data', onData)

@@ -190,28 +190,94 @@ describe('a hostile POST /start', () => {
   })
 })
 
+// Issue 18: the names that make a shell, an interpreter, git or the loader run something of the
+// caller's. Each is refused at the HTTP level with 422 naming the variable, and as a name that
+// "may never be set": no session.environment.allow can reopen it (env-policy.test.ts).
+const INTERPRETER_HIJACKS = [
+  'BASH_ENV',
+  'ENV',
+  'PROMPT_COMMAND',
+  'PS4',
+  'IFS',
+  'PYTHONSTARTUP',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PERL5OPT',
+  'PERL5LIB',
+  'RUBYOPT',
+  'RUBYLIB',
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_KEY_0',
+  'GIT_CONFIG_VALUE_0',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_SSH_COMMAND',
+  'GIT_SSH',
+  'GIT_EXEC_PATH',
+  'GIT_ASKPASS',
+  'GIT_PROXY_COMMAND',
+  'LD_PRELOAD',
+  'LD_LIBRARY_PATH',
+  'LD_AUDIT',
+  'DYLD_INSERT_LIBRARIES',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'JAVA_TOOL_OPTIONS',
+  'PATH',
+  'HOME',
+]
+
+describe('environment names that hijack interpreters', () => {
+  it.each(INTERPRETER_HIJACKS)('refuses %s with 422 naming it', async (name) => {
+    const res = await start({ environment: { [name]: 'x' } })
+    expect(res.status).toBe(422)
+    expect(res.json.errors).toEqual([
+      { path: `environment.${name}`, message: expect.stringContaining('may never be set') },
+    ])
+  })
+
+  // bash imports a function from BASH_FUNC_<name>%%: such a name is no valid name at all.
+  it('refuses an exported bash function (BASH_FUNC_x%%) by the name pattern', async () => {
+    const res = await start({ environment: { 'BASH_FUNC_x%%': '() { id; }' } })
+    expect(res.status).toBe(422)
+    expect(paths(res.json)).toEqual(['environment.BASH_FUNC_x%%'])
+  })
+})
+
 describe('the default repository policy', () => {
-  it("refuses file:// (the proxy's own checkout, other sessions' workdirs)", async () => {
+  let defaults: RunningServer
+  beforeAll(async () => {
     const config = ConfigSchema.parse({
       port: 0,
       persistence: { enabled: false },
       session: { workdir_root: join(root, 'defaults') },
     })
-    const defaults = await startServer({ config, logger: captureLogs().logger })
-    try {
-      const res = await fetch(`${defaults.url}/start`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ repository: `file://${process.cwd()}` }),
-      })
-      expect(res.status).toBe(422)
-      const problem = (await res.json()) as { errors: { path: string; message: string }[] }
-      expect(problem.errors).toEqual([
-        { path: 'repository', message: expect.stringContaining('session.repository.allow_local') },
-      ])
-    } finally {
-      await defaults.close()
-    }
+    defaults = await startServer({ config, logger: captureLogs().logger })
+  })
+  afterAll(() => defaults?.close())
+
+  // Issue 18: values that git would read as an option, a helper to run, or a local path. None
+  // reaches git: 422 naming `repository`. ("ext::…" and other hosts are refused above too.)
+  it.each([
+    [`file://${process.cwd()}`, 'session.repository.allow_local'],
+    ['file:///etc', 'session.repository.allow_local'],
+    ['/srv/git/project', 'owner/repo'],
+    ['../other-session', 'owner/repo'],
+    ['--upload-pack=touch /tmp/pwned', 'owner/repo'],
+    ['-c core.sshCommand=touch /tmp/pwned', 'owner/repo'],
+    ['-uupload-pack', 'owner/repo'],
+    ['ext::sh -c touch% /tmp/pwned', 'owner/repo'],
+    ['ssh://-oProxyCommand=touch /tmp/pwned/o/r', ''],
+    ['git@-oProxyCommand=x:o/r', ''],
+  ])('refuses %s', async (repository, hint) => {
+    const res = await fetch(`${defaults.url}/start`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ repository }),
+    })
+    expect(res.status).toBe(422)
+    const problem = (await res.json()) as { errors: { path: string; message: string }[] }
+    expect(problem.errors).toEqual([{ path: 'repository', message: expect.stringContaining(hint) }])
   })
 })
 
