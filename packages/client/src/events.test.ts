@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './api-error.ts'
 import { createClient } from './client.ts'
-import { backoff } from './events.ts'
+import { backoff } from './reconnecting.ts'
 
 const sse = (text: string) =>
   new Response(text, { headers: { 'content-type': 'text/event-stream' } })

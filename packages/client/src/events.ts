@@ -1,23 +1,7 @@
 import type { AgentEvent } from '@agentapi-proxy/shared'
-import { ApiError } from './api-error.ts'
 import { readEventStream, type ServerSentEvent } from './event-stream.ts'
+import { parsed, type ReconnectOptions, reconnecting } from './reconnecting.ts'
 import { segment, type Transport } from './transport.ts'
-
-/**
- * How `events()` reconnects after a dropped stream: exponential backoff from `delay` up to
- * `maxDelay` (with jitter), giving up after `attempts` reconnections in a row that got no event.
- *
- * @example
- * client.events(id, { reconnect: { delay: 1000, maxDelay: 30_000, attempts: 10 } })
- */
-export interface ReconnectOptions {
-  /** First delay, in ms (500). */
-  delay?: number
-  /** Longest delay, in ms (30 000). */
-  maxDelay?: number
-  /** Reconnections in a row without an event before the last error is thrown (Infinity). */
-  attempts?: number
-}
 
 /**
  * Options of `events()`.
@@ -37,15 +21,6 @@ export interface EventsOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void
 }
 
-// Statuses worth another try: the agent or the proxy may be back in a moment. Anything else
-// (401, 403, 404: the session is gone, 501) would answer the same again.
-export const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504])
-
-/** Thrown to the retry logic when a stream ends cleanly; only surfaces if retries run out. */
-export class StreamEnded extends Error {
-  override name = 'StreamEnded'
-}
-
 /**
  * `GET /{sessionId}/events` over fetch streaming (so an Authorization header can be sent,
  * which `EventSource` cannot), typed, and reconnecting with backoff. agentapi has no event ids:
@@ -63,39 +38,15 @@ export async function* agentEvents(
   options: EventsOptions = {},
 ): AsyncGenerator<AgentEvent, void, undefined> {
   const { signal } = options
-  const policy = options.reconnect === false ? undefined : options.reconnect
-  let opened = false
-  let failures = 0
-  while (!signal?.aborted) {
-    let reason: unknown = new StreamEnded(`The event stream of session ${sessionId} ended`)
-    let received = false
-    try {
-      const response = await transport.send('GET', `${segment(sessionId)}/events`, {
-        headers: { accept: 'text/event-stream' },
-        retry: 0,
-        ...(signal ? { signal } : {}),
-      })
-      options.onOpen?.(opened)
-      opened = true
-      for await (const message of readEventStream(response.body ?? emptyBody())) {
-        const event = toAgentEvent(message)
-        if (!event) continue
-        received = true
-        yield event
-      }
-    } catch (error) {
-      if (signal?.aborted) return
-      if (options.reconnect === false) throw error
-      if (error instanceof ApiError && !RETRY_STATUSES.has(error.status)) throw error
-      reason = error
-    }
-    if (options.reconnect === false) return
-    failures = received ? 1 : failures + 1
-    if (failures > (policy?.attempts ?? Number.POSITIVE_INFINITY)) throw reason
-    const delay = backoff(failures, policy)
-    options.onRetry?.(reason, failures, delay)
-    await sleep(delay, signal)
+  const open = async () => {
+    const response = await transport.send('GET', `${segment(sessionId)}/events`, {
+      headers: { accept: 'text/event-stream' },
+      retry: 0,
+      ...(signal ? { signal } : {}),
+    })
+    return parsed(readEventStream(response.body ?? emptyBody()), toAgentEvent)
   }
+  yield* reconnecting(open, `The event stream of session ${sessionId} ended`, options)
 }
 
 function toAgentEvent({ event, data }: ServerSentEvent): AgentEvent | undefined {
@@ -107,33 +58,9 @@ function toAgentEvent({ event, data }: ServerSentEvent): AgentEvent | undefined 
   }
 }
 
-/**
- * The delay before reconnection number `attempt` (1-based): doubling from `delay`, capped at
- * `maxDelay`, with jitter so that many clients do not reconnect in step.
- *
- * @example
- * backoff(1) // 250–500 ms
- */
-export function backoff(attempt: number, options: ReconnectOptions = {}): number {
-  const base = options.delay ?? 500
-  const ceiling = Math.min(options.maxDelay ?? 30_000, base * 2 ** (attempt - 1))
-  return Math.round(ceiling * (0.5 + Math.random() / 2))
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    signal?.addEventListener('abort', done, { once: true })
-  })
-}
-
 /** A body that ends at once, for a response without one. */
 export function emptyBody(): ReadableStream<Uint8Array> {
   return new ReadableStream({ start: (controller) => controller.close() })
 }
+
+export type { ReconnectOptions }

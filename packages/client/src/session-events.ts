@@ -1,14 +1,7 @@
 import type { SessionEvent, WaitEventsQuery, WaitEventsResponse } from '@agentapi-proxy/shared'
-import { ApiError } from './api-error.ts'
 import { readEventStream } from './event-stream.ts'
-import {
-  backoff,
-  emptyBody,
-  RETRY_STATUSES,
-  type ReconnectOptions,
-  StreamEnded,
-  sleep,
-} from './events.ts'
+import { emptyBody } from './events.ts'
+import { parsed, type ReconnectOptions, reconnecting } from './reconnecting.ts'
 import type { Transport } from './transport.ts'
 
 /**
@@ -48,50 +41,26 @@ export async function* sessionEvents(
   options: SessionEventsOptions = {},
 ): AsyncGenerator<SessionEvent, void, undefined> {
   const { signal } = options
-  const policy = options.reconnect === false ? undefined : options.reconnect
   let position = options.lastEventId === undefined ? '' : String(options.lastEventId)
-  let opened = false
-  let failures = 0
-  while (!signal?.aborted) {
-    let reason: unknown = new StreamEnded('The session event stream ended')
-    let received = false
-    try {
-      const response = await transport.send('GET', 'sessions/events', {
-        headers: {
-          accept: 'text/event-stream',
-          ...(position ? { 'Last-Event-ID': position } : {}),
-        },
-        retry: 0,
-        timeout: false,
-        ...(signal ? { signal } : {}),
-      })
-      options.onOpen?.(opened)
-      opened = true
-      const stream = readEventStream(response.body ?? emptyBody(), {
-        // The stream's first block carries the position only: a reconnect resumes from it.
-        onLastEventId: (id) => {
-          position = id
-        },
-      })
-      for await (const message of stream) {
-        const event = toSessionEvent(message.event, message.data)
-        if (!event) continue
-        received = true
-        yield event
-      }
-    } catch (error) {
-      if (signal?.aborted) return
-      if (options.reconnect === false) throw error
-      if (error instanceof ApiError && !RETRY_STATUSES.has(error.status)) throw error
-      reason = error
-    }
-    if (options.reconnect === false) return
-    failures = received ? 1 : failures + 1
-    if (failures > (policy?.attempts ?? Number.POSITIVE_INFINITY)) throw reason
-    const delay = backoff(failures, policy)
-    options.onRetry?.(reason, failures, delay)
-    await sleep(delay, signal)
+  const open = async () => {
+    const response = await transport.send('GET', 'sessions/events', {
+      headers: {
+        accept: 'text/event-stream',
+        ...(position ? { 'Last-Event-ID': position } : {}),
+      },
+      retry: 0,
+      timeout: false,
+      ...(signal ? { signal } : {}),
+    })
+    const stream = readEventStream(response.body ?? emptyBody(), {
+      // The stream's first block carries the position only: a reconnect resumes from it.
+      onLastEventId: (id) => {
+        position = id
+      },
+    })
+    return parsed(stream, (message) => toSessionEvent(message.event, message.data))
   }
+  yield* reconnecting(open, 'The session event stream ended', options)
 }
 
 function toSessionEvent(type: string, data: string): SessionEvent | undefined {
