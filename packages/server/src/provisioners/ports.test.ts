@@ -12,7 +12,9 @@ describe('PortAllocator', () => {
   })
 
   it('skips a port another program listens on, and reuses a released one', async () => {
-    const first = 50_000 + Math.floor(Math.random() * 10_000)
+    // Above the ephemeral range (32768–60999 on Linux): no outgoing connection or port-0
+    // listener of a concurrent test can take first + 1 in the middle of this test.
+    const first = 61_000 + Math.floor(Math.random() * 4_000)
     const squatter = createServer()
     await new Promise<void>((resolve) => squatter.listen(first, resolve))
     try {
