@@ -1,19 +1,11 @@
+import type { SessionSharesTable } from '../store/database.ts'
+
 /**
  * One share link as stored: plain columns, so a SQL store maps it one to one. The token itself
  * is never stored — only its SHA-256 (`hash`) and a short `prefix` to recognise it by.
  * Timestamps are ISO 8601 strings in UTC.
  */
-export interface ShareRow {
-  id: string
-  session_id: string
-  prefix: string
-  hash: string
-  /** The user who created the link. */
-  created_by: string
-  created_at: string
-  expires_at: string
-  revoked_at: string | null
-}
+export type ShareRow = SessionSharesTable
 
 /**
  * Where share links live. Every replica reads the same rows, so a revocation written by one is

@@ -115,13 +115,14 @@ export interface OAuthTokensTable {
   revoked_at: string | null
 }
 
-/** Read-only share links (see `ShareRow`, migration 0007); the token only as its SHA-256. */
+/** Read-only share links (migration 0010): the token only as its SHA-256, never in clear. */
 export interface SessionSharesTable {
   id: string
   session_id: string
   prefix: string
   /** Hex SHA-256 of the token. */
   hash: string
+  /** The user who created the link. */
   created_by: string
   created_at: string
   expires_at: string
