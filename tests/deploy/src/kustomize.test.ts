@@ -146,7 +146,7 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
     expect(volume?.configMap?.name).toBe(only('ConfigMap').metadata.name)
   })
 
-  it('takes the encryption key and the PostgreSQL URL from the operator Secret, by reference', () => {
+  it('takes the encryption key, the PostgreSQL URL and the metrics token from the operator Secret, by reference', () => {
     const env = new Map(proxy().env?.map((entry) => [entry.name, entry]))
     expect(env.get('AGENTAPI_PROXY_ENCRYPTION_KEY')?.valueFrom?.secretKeyRef).toEqual({
       name: 'agentapi-proxy',
@@ -155,6 +155,10 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
     expect(env.get('POSTGRES_URL')?.valueFrom?.secretKeyRef).toEqual({
       name: 'agentapi-proxy',
       key: 'postgres-url',
+    })
+    expect(env.get('METRICS_TOKEN')?.valueFrom?.secretKeyRef).toEqual({
+      name: 'agentapi-proxy',
+      key: 'metrics-token',
     })
     expect(env.get('POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name')
     expect(env.get('AGENT_IMAGE')?.value).toBe('registry.example.com/agentapi-proxy-agent:0.1.0')
@@ -311,9 +315,11 @@ describe.skipIf(!KUBECTL)('deploy/kustomize/overlays/example, rendered', () => {
         POSTGRES_URL: 'postgres://proxy@db:5432/agentapi',
         AGENT_IMAGE: 'registry.example.com/agentapi-proxy-agent:0.1.0',
         ADMIN_API_KEY: 'a'.repeat(64),
+        METRICS_TOKEN: 'm'.repeat(64),
       }
       const { config } = loadConfig({ file, env })
       expect(config.replica).toEqual({ id: env.POD_NAME, lease: 15_000 })
+      expect(config.metrics.token).toBe(env.METRICS_TOKEN)
       expect(config.persistence).toMatchObject({ backend: 'postgres', url: env.POSTGRES_URL })
       expect(config.provisioner).toMatchObject({
         kind: 'kubernetes',

@@ -56,6 +56,7 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
   }
   const schema = `aap_test_${randomBytes(6).toString('hex')}`
   const adminKey = randomBytes(32).toString('hex')
+  const metricsToken = randomBytes(32).toString('hex')
   let dir = ''
   let child: ChildProcess | undefined
   let url = ''
@@ -92,6 +93,7 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     const secret = {
       'encryption-key': randomBytes(32).toString('base64'),
       'admin-api-key': adminKey,
+      'metrics-token': metricsToken,
       'postgres-url': POSTGRES_URL,
     }
     // The ConfigMap's mount path is the file's directory; --port 0 because 8080 may be taken.
@@ -141,6 +143,16 @@ await describeWithPostgres('the proxy, run as its pod runs it', () => {
     expect((await fetch(`${url}/search`)).status).toBe(401)
     const listed = await fetch(`${url}/search`, { headers: { 'X-API-Key': adminKey } })
     expect(listed.status).toBe(200)
+  })
+
+  it('serves /metrics to a scraper with the token from the Secret, and to nobody else', async () => {
+    const unsent = await fetch(`${url}/metrics`)
+    expect(unsent.status).toBe(401)
+    const scraped = await fetch(`${url}/metrics`, {
+      headers: { Authorization: `Bearer ${metricsToken}` },
+    })
+    expect(scraped.status).toBe(200)
+    expect(await scraped.text()).toContain('# TYPE ')
   })
 
   // Only the objects: the fake runs the echo agent, which (like agentapi) refuses the Service
