@@ -21,7 +21,21 @@ afterEach(async () => {
   await Promise.all(setups.splice(0).map(stopAll))
 })
 
-async function activeSession(server: ServerProcess, environment: Record<string, string>) {
+/** A server whose agents are the never-answers fixture, `FAULT_AGENT` chosen per session. */
+async function startServer(session: Record<string, unknown> = {}) {
+  const setup = faultSetup((dir) => ({ path: join(dir, 'proxy.sqlite') }), {
+    agent: { command: [process.execPath, NEVER_ANSWERS, '{port}'] },
+    proxy: { response_timeout: `${RESPONSE_TIMEOUT_MS}ms` },
+    // Kept-alive caller connections go soon after their answer, so the fds can be seen back.
+    server: { keep_alive_timeout: 1 },
+    session: { sandbox: 'none', environment: { allow: ['FAULT_AGENT'] }, ...session },
+  })
+  setups.push(setup)
+  return { setup, server: await startFaultServer(setup) }
+}
+
+/** Starts a session and waits until it is `active` or `failed`. */
+async function startSession(server: ServerProcess, environment: Record<string, string>) {
   const res = await fetch(`${server.url}/start`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -29,11 +43,16 @@ async function activeSession(server: ServerProcess, environment: Record<string, 
   })
   expect(res.status).toBe(201)
   const { session_id: id } = (await res.json()) as { session_id: string }
-  const session = await eventually(async () => {
+  return eventually(async () => {
     const s = await (await fetch(`${server.url}/sessions/${id}`)).json()
-    return s.status === 'active' ? s : undefined
+    return ['active', 'failed'].includes(s.status) ? s : undefined
   }, 30_000)
-  return { id, port: session.port as number }
+}
+
+async function activeSession(server: ServerProcess, environment: Record<string, string>) {
+  const session = await startSession(server, environment)
+  expect(session).toMatchObject({ status: 'active' })
+  return { id: session.session_id as string, port: session.port as number }
 }
 
 /** `/health`'s slowest answer, polled one after another until `done` settles. */
@@ -58,18 +77,10 @@ async function healthMaxWhile(server: ServerProcess, done: Promise<unknown>) {
 
 describe('an agent that accepts requests and never answers', () => {
   it('gets 502 problem+json after proxy.response_timeout, while the server stays responsive and frees the sockets', async () => {
-    const setup = faultSetup((dir) => ({ path: join(dir, 'proxy.sqlite') }), {
-      agent: { command: [process.execPath, NEVER_ANSWERS, '{port}'] },
-      proxy: { response_timeout: `${RESPONSE_TIMEOUT_MS}ms` },
-      // Kept-alive caller connections go soon after their answer, so the fds can be seen back.
-      server: { keep_alive_timeout: 1 },
-      session: { sandbox: 'none', environment: { allow: ['FAULT_ANSWERS'] } },
-    })
-    setups.push(setup)
-    const server = await startFaultServer(setup)
+    const { setup, server } = await startServer()
     const serverPid = server.child.pid as number
     const { id: hung, port } = await activeSession(server, {})
-    const { id: healthy } = await activeSession(server, { FAULT_ANSWERS: '1' })
+    const { id: healthy } = await activeSession(server, { FAULT_AGENT: 'answers' })
     const agentFds = () =>
       agentProcesses(setup, hung).reduce((sum, entry) => sum + openFds(entry.pid), 0)
     const before = { server: openFds(serverPid), agent: agentFds(), upstream: connectionsTo(port) }
@@ -127,4 +138,28 @@ describe('an agent that accepts requests and never answers', () => {
     )
     expect(health.max).toBeLessThan(2_000)
   }, 120_000)
+
+  it('that does not even answer readiness fails its start after session.startup_timeout, and leaves nothing running', async () => {
+    const { setup, server } = await startServer({ startup_timeout: '3s' })
+    const started = performance.now()
+    const session = await startSession(server, { FAULT_AGENT: 'deaf' })
+    const failedAfter = Math.round(performance.now() - started)
+    expect(session).toMatchObject({
+      status: 'failed',
+      exit_code: null,
+      error: 'The agent was not ready within 3s',
+    })
+    expect(failedAfter).toBeGreaterThanOrEqual(3_000)
+    const answer = await answerOf(await fetch(`${server.url}/${session.session_id}/status`))
+    expect(answer).toMatchObject({
+      status: 410,
+      contentType: 'application/problem+json',
+      body: { code: 'session_ended', session_status: 'failed' },
+    })
+    await eventually(async () =>
+      agentProcesses(setup, session.session_id).length === 0 ? true : undefined,
+    )
+    expect((await fetch(`${server.url}/health`)).status).toBe(200)
+    console.info(`agent deaf to readiness: failed ${failedAfter} ms after POST /start`)
+  }, 60_000)
 })
