@@ -225,6 +225,10 @@ function serve(
     shares: { resolve: (token) => shares.resolve(token), links },
     metrics,
     trustProxy: config.server.trust_proxy,
+    timeouts: {
+      connectMs: config.proxy.connect_timeout,
+      headersMs: config.proxy.response_timeout,
+    },
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of
   // the API to Hono. Why: docs/architecture.md, "The proxy's fast path".

@@ -14,8 +14,14 @@ export interface FaultSetup {
   started: ServerProcess[]
 }
 
-/** Writes a config (echo agent, sessions under `dir/sessions`) with `persistence` as given. */
-export function faultSetup(persistence: (dir: string) => Record<string, unknown>): FaultSetup {
+/**
+ * Writes a config (echo agent, sessions under `dir/sessions`) with `persistence` as given, and
+ * `more` over it: top-level sections, and `session` fields merged into the session section.
+ */
+export function faultSetup(
+  persistence: (dir: string) => Record<string, unknown>,
+  more: { session?: Record<string, unknown>; [section: string]: unknown } = {},
+): FaultSetup {
   const dir = mkdtempSync(join(tmpdir(), 'aap-store-faults-'))
   const configFile = join(dir, 'config.json')
   writeFileSync(
@@ -24,18 +30,23 @@ export function faultSetup(persistence: (dir: string) => Record<string, unknown>
       port: 0,
       start_port: 20_000 + Math.floor(Math.random() * 30_000),
       persistence: persistence(dir),
+      ...more,
       session: {
         workdir_root: join(dir, 'sessions'),
         inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+        ...more.session,
       },
     }),
   )
   return { dir, configFile, started: [] }
 }
 
-/** Starts the server of `setup` in its own process group. */
-export async function startFaultServer(setup: FaultSetup): Promise<ServerProcess> {
-  const server = await startServerProcess(setup.configFile, { ECHO_AGENT_DELAY_MS: '20' })
+/** Starts the server of `setup` in its own process group, with `env` over the usual. */
+export async function startFaultServer(
+  setup: FaultSetup,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ServerProcess> {
+  const server = await startServerProcess(setup.configFile, { ECHO_AGENT_DELAY_MS: '20', ...env })
   setup.started.push(server)
   return server
 }

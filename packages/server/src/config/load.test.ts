@@ -161,4 +161,16 @@ describe('loadConfig', () => {
       { path: 'server.headers_timeout', message: 'Must not be longer than request_timeout' },
     ])
   })
+
+  it('reads how long the proxy waits on an agent under proxy, 0 lifting the response bound', () => {
+    const defaults = loadConfig({ cwd: dirWith({}) }).config.proxy
+    expect(defaults).toEqual({ connect_timeout: 5_000, response_timeout: 120_000 })
+    const file = '{"proxy": {"connect_timeout": "500ms", "response_timeout": 0}}'
+    const { config } = loadConfig({ cwd: dirWith({ 'config.json': file }) })
+    expect(config.proxy).toEqual({ connect_timeout: 500, response_timeout: 0 })
+    const zero = '{"proxy": {"connect_timeout": 0}}'
+    expect(issuesOf(() => loadConfig({ cwd: dirWith({ 'config.json': zero }) }))).toEqual([
+      { path: 'proxy.connect_timeout', message: 'Must be more than 0' },
+    ])
+  })
 })

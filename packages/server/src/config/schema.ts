@@ -219,6 +219,19 @@ const ServerLimitsSchema = z
     },
   )
 
+// How long the proxy waits on a session's agent, up to its response's headers only: a body, an
+// `/events` stream above all, may stay quiet for minutes (agentapi sends no heartbeats) and ends
+// when the caller leaves. Without a bound, an agent that accepts and never answers would hold
+// each caller, and a socket to it, for as long as the caller waits.
+const ProxySchema = z.strictObject({
+  connect_timeout: DurationSchema.prefault(5)
+    .refine((ms) => ms > 0, 'Must be more than 0')
+    .describe("to open a connection to a session's agent; past it 502 agent_unavailable"),
+  response_timeout: DurationSchema.prefault('2m').describe(
+    "from forwarding a request to the agent's response headers; past it 502 agent_unavailable. agentapi answers POST /message only once the agent has started working; 0: no limit",
+  ),
+})
+
 // pg also reads `socket:/dir?db=name` for a Unix socket; anything else it would misread as a
 // host name and fail on at connect time, with a message that does not name the field.
 function isPostgresUrl(url: string): boolean {
@@ -281,6 +294,7 @@ export const ConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.number().int().min(0).max(65_535).default(8080),
   server: ServerLimitsSchema.prefault({}),
+  proxy: ProxySchema.prefault({}),
   start_port: z.number().int().min(1024).max(65_000).default(9000),
   auth: AuthSchema.prefault({}),
   persistence: z

@@ -3,12 +3,12 @@ import { agentapiHost } from '../sessions/agent-host.ts'
 
 /** How long the forwarder waits on an agent, in milliseconds; 0 means no limit. */
 export interface ForwardTimeouts {
-  /** To open a TCP connection to the agent. */
+  /** To open a TCP connection to the agent (`proxy.connect_timeout`). */
   connectMs: number
   /**
    * From sending a request to the agent's response headers. agentapi answers `POST /message`
    * only once the agent has started working (≈18 s in the worst case), and `GET /status` blocks
-   * behind it (agentapi's server-wide lock), so this is generous.
+   * behind it (agentapi's server-wide lock), so this is generous (`proxy.response_timeout`).
    */
   headersMs: number
   /**
