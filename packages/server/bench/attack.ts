@@ -11,17 +11,17 @@
 // hide the attack; /health is timed from 127.0.0.1, BENCH_REQUESTS (2000) requests one after
 // another on a fresh connection each, then as many on one kept-alive connection.
 // A figure, not an assertion: the target is /health p99 under 50 ms during the attack.
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { loadConfig } from '../src/index.ts'
 import { type Abandoned, openAbandoned } from './abandoned-streams.ts'
+import { type Phase, printReport, type Sample } from './attack-report.ts'
 import { type DistServer, startDistServer } from './dist-server.ts'
-import { type Connection, type Latencies, timeRequests } from './latency.ts'
+import { timeRequests } from './latency.ts'
+import { fdsOf, loadAverage, mb, openFilesLimit, scrape } from './server-figures.ts'
 import { Slowloris } from './slowloris.ts'
 import { socketQueues } from './socket-queues.ts'
-import { printTable } from './stats.ts'
 
 const SLOWLORIS = Number(process.env.BENCH_SLOWLORIS ?? 500)
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 1000)
@@ -84,60 +84,20 @@ async function pump(server: DistServer, ids: string[]): Promise<void> {
   }
 }
 
-interface Sample {
-  at: number
-  slowloris: number
-  closedByServer: number
-  streams: number
-  fds: number
-  rssMb: number
-}
-
-const fdsOf = (pid: number) => readdirSync(`/proc/${pid}/fd`).length
-const mb = (bytes: number) => bytes / 1024 / 1024
-const ms = (value: number) => `${value.toFixed(1)} ms`
-const nofile = (pid: number | 'self') =>
-  /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${pid}/limits`, 'utf8'))?.[1] ?? '?'
-const load = () => loadavg()[0]?.toFixed(2)
-
-/**
- * The server's event-loop delay (p99, max in ms) since the previous call: prom-client's default
- * metrics on `/metrics` (loopback callers need no token) reset the histogram on each scrape.
- */
-async function serverLoop(server: DistServer): Promise<{ p99: number; max: number }> {
-  const text = await (await fetch(`${server.url}/metrics`)).text()
-  const gauge = (name: string) =>
-    Number(
-      new RegExp(`^agentapi_proxy_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(
-        text,
-      )?.[1],
-    ) * 1000
-  return { p99: gauge('p99'), max: gauge('max') }
-}
-
-interface Phase {
-  health: Record<Connection, Latencies>
-  status: Latencies
-  serverLoop: { p99: number; max: number }
-  fds: number
-  rssMb: number
-  load: string | undefined
-}
-
 async function measurePhase(server: DistServer, ids: string[]): Promise<Phase> {
   const health = [`${server.url}/health`]
   const status = ids.map((id) => `${server.url}/${id}/status`)
-  await serverLoop(server)
+  await scrape(server.url)
   return {
     health: {
       fresh: await timeRequests(health, REQUESTS, 'fresh'),
       'keep-alive': await timeRequests(health, REQUESTS, 'keep-alive'),
     },
     status: await timeRequests(status, REQUESTS / 4, 'keep-alive', AUTH),
-    serverLoop: await serverLoop(server),
+    server: await scrape(server.url),
     fds: fdsOf(server.pid),
     rssMb: mb(server.rss()),
-    load: load(),
+    load: loadAverage(),
   }
 }
 
@@ -182,10 +142,10 @@ for (const [signal, code] of [
 
 try {
   console.log(
-    `open files: server ${nofile(server.pid)}, load generator ${nofile('self')}; server timeouts: ` +
+    `open files: server ${openFilesLimit(server.pid)}, load generator ${openFilesLimit('self')}; server timeouts: ` +
       `headers ${limits.headers_timeout / 1000} s, request ${limits.request_timeout / 1000} s, ` +
       `keep-alive ${limits.keep_alive_timeout / 1000} s; caps ${limits.max_connections} ` +
-      `connections, ${limits.max_connections_per_ip} per address; load average ${load()}`,
+      `connections, ${limits.max_connections_per_ip} per address; load average ${loadAverage()}`,
   )
   const ids: string[] = []
   for (let i = 0; i < SESSIONS; i++) ids.push(await startSession(server))
@@ -261,75 +221,19 @@ try {
     15_000,
   ).catch(() => undefined)
   const rssAfter = mb(server.rss())
+  const scrapedAfter = await scrape(server.url)
 
-  console.log(
-    `\nfrom the first slowloris connection (opened over ${limits.headers_timeout / 1000} s), every 2 s:`,
-  )
-  printTable(
-    ['t', 'slowloris open', 'closed by the server since', 'streams open', 'server fds', 'RSS'],
-    samples.map((s) => [
-      `${s.at.toFixed(0)} s`,
-      s.slowloris,
-      s.closedByServer,
-      s.streams,
-      s.fds,
-      `${s.rssMb.toFixed(0)} MB`,
-    ]),
-  )
-  console.log(
-    `slowloris: ${counts.opened} connections opened, ${counts.closedByServer} closed by the ` +
-      `server (${counts.timedOut408} with a 408), ${counts.failed} refused`,
-  )
-  console.log(
-    `the load generator's own event loop while measuring: p99 delay ${ms(loop.percentile(99) / 1e6)}, ` +
-      `max ${ms(loop.max / 1e6)}`,
-  )
-
-  console.log(`\n/health, ${REQUESTS} requests one after another; session status through the proxy`)
-  const row = (name: string, l: Latencies) => [
-    name,
-    ms(l.p50),
-    ms(l.p95),
-    ms(l.p99),
-    ms(l.max),
-    `${l.failures}/${l.count}`,
-  ]
-  printTable(
-    ['', 'p50', 'p95', 'p99', 'max', 'failed'],
-    [
-      row('/health fresh, before', before.health.fresh),
-      row('/health fresh, during', during.health.fresh),
-      row('/health keep-alive, before', before.health['keep-alive']),
-      row('/health keep-alive, during', during.health['keep-alive']),
-      row('/<id>/status keep-alive, before', before.status),
-      row('/<id>/status keep-alive, during', during.status),
-    ],
-  )
-  console.log('\nserver process')
-  printTable(
-    ['', 'before', 'during', 'after release'],
-    [
-      [
-        'RSS',
-        `${before.rssMb.toFixed(0)} MB`,
-        `${during.rssMb.toFixed(0)} MB`,
-        `${rssAfter.toFixed(0)} MB`,
-      ],
-      ['open fds', before.fds, `${during.fds} (held: ${fdsHeld})`, after],
-      [
-        'event-loop delay p99 / max',
-        `${ms(before.serverLoop.p99)} / ${ms(before.serverLoop.max)}`,
-        `${ms(during.serverLoop.p99)} / ${ms(during.serverLoop.max)}`,
-        '',
-      ],
-      ['load average (1 min)', `${before.load}`, `${during.load}`, `${load()}`],
-    ],
-  )
-  const p99 = Math.max(during.health.fresh.p99, during.health['keep-alive'].p99)
-  console.log(
-    `\ntarget: /health p99 under 50 ms during the attack: ${ms(p99)} (worse of the two) — ` +
-      `${p99 < 50 ? 'met' : 'NOT met'}`,
-  )
+  printReport({
+    rampSeconds: limits.headers_timeout / 1000,
+    samples,
+    slowloris: counts,
+    loop: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
+    requests: REQUESTS,
+    before,
+    during,
+    fdsHeld,
+    after: { rssMb: rssAfter, heapMb: scrapedAfter.heapMb, fds: after, load: loadAverage() },
+  })
 } finally {
   await cleanup()
 }
