@@ -41,6 +41,11 @@ const SLOWLORIS_FROM = range('127.0.0.', 2, Math.ceil(SLOWLORIS / 50))
 const STREAMS_FROM = range('127.0.1.', 1, Math.ceil(STREAMS / 100))
 const EVENTS_FROM = range('127.0.2.', 1, Math.ceil(EVENTS / 100))
 const STREAM_PREFIXES = ['127.0.1.', '127.0.2.']
+// A proxied stream holds two of the server's fds (the client's, the agent's); the rest one each.
+const FDS = {
+  server: SLOWLORIS + 2 * STREAMS + EVENTS + 100,
+  generator: SLOWLORIS + STREAMS + EVENTS + 100,
+}
 
 async function call(server: DistServer, path: string, init: RequestInit = {}): Promise<unknown> {
   const res = await fetch(`${server.url}${path}`, {
@@ -142,7 +147,8 @@ for (const [signal, code] of [
 
 try {
   console.log(
-    `open files: server ${openFilesLimit(server.pid)}, load generator ${openFilesLimit('self')}; server timeouts: ` +
+    `open files limit (needed): server ${openFilesLimit(server.pid)} (~${FDS.server}), load ` +
+      `generator ${openFilesLimit('self')} (~${FDS.generator}); server timeouts: ` +
       `headers ${limits.headers_timeout / 1000} s, request ${limits.request_timeout / 1000} s, ` +
       `keep-alive ${limits.keep_alive_timeout / 1000} s; caps ${limits.max_connections} ` +
       `connections, ${limits.max_connections_per_ip} per address; load average ${loadAverage()}`,
