@@ -38,6 +38,8 @@ export async function startDistServer(config: Record<string, unknown> = {}): Pro
     rss: () => rssOf(child.pid as number),
     stop: () =>
       new Promise((resolve) => {
+        // Ctrl-C may have ended it already (it is in the benchmark's process group).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve()
         child.once('exit', () => resolve())
         child.kill('SIGTERM')
       }),

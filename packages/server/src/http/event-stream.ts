@@ -12,7 +12,20 @@ export interface EventStreamOptions {
   position?: number
   /** Told once when the stream ends, whichever side ended it. */
   onClose?: () => void
+  /**
+   * Told when the client fell {@link MAX_UNREAD} messages behind and the stream was ended for
+   * it: the place to drop the connection, which would otherwise hold what is queued.
+   */
+  onOverflow?: () => void
 }
+
+/**
+ * Messages queued for a client that stopped reading (its socket's buffers full) before its
+ * stream is ended, as agentapi ends its own subscribers: without a cap an abandoned stream
+ * would queue every event and heartbeat for as long as its connection lived. A client that
+ * comes back resumes from its `Last-Event-ID` (the log replays what it missed).
+ */
+export const MAX_UNREAD = 1024
 
 const encoder = new TextEncoder()
 // One event goes to every stream that may see it: encoded once, not once per stream.
@@ -58,18 +71,23 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
   let abort = () => {}
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      const push = (chunk: string | Uint8Array) => {
-        try {
-          controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
-        } catch {
-          end() // already closed
-        }
-      }
       abort = () => {
         end()
         try {
           controller.close()
         } catch {}
+      }
+      const push = (chunk: string | Uint8Array) => {
+        if (ended) return
+        try {
+          controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)
+        } catch {
+          return end() // already closed
+        }
+        // The default strategy counts chunks: its high-water mark is 1, so this is the queue.
+        if (1 - (controller.desiredSize ?? 0) <= MAX_UNREAD) return
+        abort()
+        options.onOverflow?.()
       }
       options.signal?.addEventListener('abort', abort)
       const start = options.position === undefined ? '' : `id: ${options.position}\n`
@@ -78,6 +96,7 @@ export function eventStream(options: EventStreamOptions): ReadableStream<Uint8Ar
         quiet = false
         for (const event of events) push(bytesOf(event))
       }, abort)
+      if (ended) stop()
       heartbeat = setInterval(() => {
         if (quiet) push(': heartbeat\n\n')
         quiet = true

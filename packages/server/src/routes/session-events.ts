@@ -1,6 +1,7 @@
 import { routes } from '@agentapi-proxy/shared/routes'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { eventStream } from '../http/event-stream.ts'
+import { incomingOf } from '../http/incoming.ts'
 import { requirePermission } from '../http/principal.ts'
 import type { StreamRegistry } from '../proxy/stream-registry.ts'
 import type { SessionEventHub } from '../sessions/event-hub.ts'
@@ -49,6 +50,9 @@ export function registerSessionEventRoutes(
       ...(after === undefined ? { position: hub.latest } : {}),
       open: (write, fail) => hub.subscribe(principal, after, write, fail),
       onClose,
+      // The queued messages go with the connection, instead of waiting for a client that
+      // may never read them.
+      onOverflow: () => incomingOf(c)?.socket.destroy(),
     })
     return c.body(body, 200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
