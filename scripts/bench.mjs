@@ -11,6 +11,7 @@ const BENCHMARKS = {
   connections: 'packages/server/bench/connections.ts',
   events: 'packages/server/bench/events.ts',
   fuzz: 'packages/server/bench/fuzz.ts',
+  soak: 'packages/server/bench/soak.ts',
 }
 const available = Object.keys(BENCHMARKS)
 const wanted = process.argv.slice(2)
