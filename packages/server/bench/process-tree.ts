@@ -44,6 +44,12 @@ export function descendants(root: number): ProcessId[] {
   return found
 }
 
+/** Whether `pid` runs (a zombie, ended but not yet reaped, does not). */
+export function running(pid: number): boolean {
+  const now = stat(pid)
+  return now !== null && now.state !== 'Z'
+}
+
 /** Summed resident memory of `processes` that still run, in bytes. */
 export function rssSum(processes: readonly ProcessId[]): number {
   let sum = 0

@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
 import { type DistServer, startDistServer } from './dist-server.ts'
-import { descendants, killLeftovers, type ProcessId, rssSum } from './process-tree.ts'
+import { descendants, killLeftovers, type ProcessId, rssSum, running } from './process-tree.ts'
 import { ms, SoakRecord } from './soak-record.ts'
 import { client } from './soak-workload.ts'
 import { percentile, printTable } from './stats.ts'
@@ -99,10 +99,12 @@ const stop = new AbortController()
 setMaxListeners(0, stop.signal)
 const pool = new Pool(server.url, { connections: CLIENTS, headersTimeout: 30_000 })
 
+let sampler: NodeJS.Timeout | undefined
 let cleaning: Promise<void> | undefined
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
     stop.abort()
+    clearInterval(sampler)
     await pool.destroy().catch(() => {})
     const remove = (id: string) =>
       fetch(`${server.url}/sessions/${id}`, {
@@ -110,9 +112,9 @@ function cleanUp(): Promise<void> {
         headers: HEADERS,
         signal: AbortSignal.timeout(10_000),
       }).catch(() => {})
-    await Promise.all(sessions.map(remove))
-    if (alive(server.pid)) await Promise.race([server.stop(), sleep(15_000)])
-    if (alive(server.pid)) process.kill(server.pid, 'SIGKILL')
+    if (running(server.pid)) await Promise.all(sessions.map(remove))
+    if (running(server.pid)) await Promise.race([server.stop(), sleep(15_000)])
+    if (running(server.pid)) process.kill(server.pid, 'SIGKILL')
     const killed = killLeftovers([...seen.values()])
     if (killed.length > 0)
       console.error(`killed ${killed.length} processes the server left:\n${killed.join('\n')}`)
@@ -122,20 +124,13 @@ function cleanUp(): Promise<void> {
   return cleaning
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-// Ctrl-C reaches the server too (same process group) and ends it at once; its agents run in
-// their own groups and would live on, so they are killed from the list above.
+// Ctrl-C reaches the server too (same process group), which then stops its agents itself; any
+// it leaves (it was killed, or this process was) are killed from the list above.
+let interrupted = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping the server and its agents`)
+    interrupted = true
+    console.error(`\n${signal}: stopping the server and its agents; no report`)
     cleanUp().finally(() => process.exit(130))
   })
 
@@ -191,6 +186,7 @@ try {
   for (let i = 0; i < SESSIONS; i += 5) {
     const batch = Array.from({ length: Math.min(5, SESSIONS - i) }, () => startSession(server))
     sessions.push(...(await Promise.all(batch)))
+    agents()
   }
   console.log(
     `${SESSIONS} sessions active in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
@@ -198,7 +194,7 @@ try {
   )
   startedAt = performance.now()
   rows.push(sample())
-  const sampler = setInterval(() => {
+  sampler = setInterval(() => {
     const row = sample()
     rows.push(row)
     console.log(cells(row).join('  '))
@@ -217,9 +213,11 @@ try {
   await Promise.all(Array.from({ length: CLIENTS }, () => client(workload)))
   clearTimeout(deadline)
   clearInterval(sampler)
-  // Requests that completed after the last full window form a short last row.
-  if (performance.now() - startedAt > (rows.at(-1)?.at ?? 0) * 1000 + 500) rows.push(sample())
-  report()
+  if (!interrupted) {
+    // Requests that completed after the last full window form a short last row.
+    if (performance.now() - startedAt > (rows.at(-1)?.at ?? 0) * 1000 + 500) rows.push(sample())
+    report()
+  }
 } finally {
   await cleanUp()
 }
