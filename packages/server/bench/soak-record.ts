@@ -30,8 +30,26 @@ export class SoakRecord {
   #actions = new Map<string, ActionTotals>()
   #errorKinds = new Map<string, number>()
   #refusalKinds = new Map<string, number>()
+  #open = 0
+  #peak = 0
+
   /** SSE streams open right now. */
-  openStreams = 0
+  get openStreams(): number {
+    return this.#open
+  }
+
+  /** One SSE stream opened (+1) or closed (-1). */
+  stream(delta: 1 | -1): void {
+    this.#open += delta
+    this.#peak = Math.max(this.#peak, this.#open)
+  }
+
+  /** The most SSE streams open at once since the last call. */
+  cutPeak(): number {
+    const peak = this.#peak
+    this.#peak = this.#open
+    return peak
+  }
 
   record(action: string, ms: number, outcome: Outcome, kind = ''): void {
     const totals = this.#actions.get(action) ?? {

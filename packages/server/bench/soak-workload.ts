@@ -172,7 +172,7 @@ async function events(w: Workload, id: string): Promise<void> {
       const answer = { status: res.statusCode, body: await res.body.text() }
       return w.record.record(action, ms, 'error', kindOf(action, answer))
     }
-    w.record.openStreams++
+    w.record.stream(1)
     const timer = setTimeout(() => leave.abort(), 1000 + Math.random() * 4000)
     let received = 0
     try {
@@ -188,7 +188,7 @@ async function events(w: Workload, id: string): Promise<void> {
       else if (!w.signal.aborted) w.record.record(action, ms, 'error', `${action} → no event`)
     } finally {
       clearTimeout(timer)
-      w.record.openStreams--
+      w.record.stream(-1)
     }
   } catch (error) {
     if (signal.aborted) return

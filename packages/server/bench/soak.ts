@@ -152,7 +152,7 @@ function sample(): Row {
     proxyRss: server.rss(),
     agentsRss: rssSum(found),
     agents: found.length,
-    streams: record.openStreams,
+    streams: record.cutPeak(),
   }
 }
 
@@ -178,7 +178,7 @@ const HEADER = [
   'p99',
   'proxy RSS',
   'agents RSS (procs)',
-  'SSE open',
+  'SSE open (max)',
 ]
 
 try {
