@@ -9,18 +9,18 @@
 // echo agent's phase length (ack, each reply update, settle).
 import { randomUUID } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { availableParallelism, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { Pool } from 'undici'
 import { type DistServer, startDistServer } from './dist-server.ts'
 import { descendants, killLeftovers, type ProcessId, rssSum, running } from './process-tree.ts'
-import { ms, SoakRecord } from './soak-record.ts'
+import { SoakRecord } from './soak-record.ts'
+import { printReport, type Row, rowCells, type Settings, writeChart } from './soak-report.ts'
 import { client } from './soak-workload.ts'
-import { percentile, printTable } from './stats.ts'
-import { svgChart } from './svg-chart.ts'
+import { percentile } from './stats.ts'
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const SECONDS = env('SOAK_SECONDS', 300)
@@ -28,27 +28,15 @@ const CLIENTS = env('SOAK_CLIENTS', 200)
 const SESSIONS = env('SOAK_SESSIONS', 20)
 const WINDOW_S = env('SOAK_WINDOW', 10)
 const THINK_MS = env('SOAK_THINK_MS', 100)
+const AGENT_DELAY_MS = env('SOAK_AGENT_DELAY_MS', 100)
 const CHART =
   process.env.SOAK_CHART ?? fileURLToPath(new URL('../../../docs/soak.svg', import.meta.url))
-process.env.ECHO_AGENT_DELAY_MS = String(env('SOAK_AGENT_DELAY_MS', 100))
+// The server passes it on to its agents (session.inherit_env below).
+process.env.ECHO_AGENT_DELAY_MS = String(AGENT_DELAY_MS)
 
 const KEY = `soak-${randomUUID()}`
 const HEADERS = { 'x-api-key': KEY }
 const PERMISSIONS = ['session:create', 'session:list', 'session:delete', 'session:access']
-
-/** One row of the table: the window that ended `at` seconds in, and the samples taken then. */
-interface Row {
-  at: number
-  requests: number
-  errors: number
-  refused: number
-  p50: number
-  p99: number
-  proxyRss: number
-  agentsRss: number
-  agents: number
-  streams: number
-}
 
 async function startSession(server: DistServer): Promise<string> {
   const res = await fetch(`${server.url}/start`, {
@@ -136,7 +124,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
 
 const record = new SoakRecord()
 const rows: Row[] = []
-const mib = (bytes: number) => bytes / 2 ** 20
 let startedAt = 0
 
 function sample(): Row {
@@ -156,31 +143,6 @@ function sample(): Row {
   }
 }
 
-const cells = (r: Row) => [
-  `${r.at} s`,
-  r.requests,
-  Math.round(r.requests / WINDOW_S),
-  r.errors,
-  r.refused,
-  ms(r.p50),
-  ms(r.p99),
-  `${mib(r.proxyRss).toFixed(1)} MiB`,
-  `${mib(r.agentsRss).toFixed(0)} MiB (${r.agents})`,
-  r.streams,
-]
-const HEADER = [
-  'elapsed',
-  'requests',
-  'req/s',
-  'errors',
-  'refused',
-  'p50',
-  'p99',
-  'proxy RSS',
-  'agents RSS (procs)',
-  'SSE open (max)',
-]
-
 try {
   const t0 = performance.now()
   for (let i = 0; i < SESSIONS; i += 5) {
@@ -192,12 +154,20 @@ try {
     `${SESSIONS} sessions active in ${((performance.now() - t0) / 1000).toFixed(1)} s; ` +
       `${CLIENTS} clients for ${SECONDS} s on ${availableParallelism()} CPUs\n`,
   )
+  const loadAtStart = loadavg()[0] as number
   startedAt = performance.now()
   rows.push(sample())
+  let failure: unknown
   sampler = setInterval(() => {
-    const row = sample()
-    rows.push(row)
-    console.log(cells(row).join('  '))
+    try {
+      const row = sample()
+      rows.push(row)
+      console.log(rowCells(row, WINDOW_S).join('  '))
+    } catch (error) {
+      // The server is gone (its /proc entry with it): stop, clean up, and say why.
+      failure = new Error(`server process ${server.pid} is gone`, { cause: error })
+      stop.abort()
+    }
   }, WINDOW_S * 1000)
   const workload = {
     pool,
@@ -213,86 +183,22 @@ try {
   await Promise.all(Array.from({ length: CLIENTS }, () => client(workload)))
   clearTimeout(deadline)
   clearInterval(sampler)
+  if (failure) throw failure
   if (!interrupted) {
     // Requests that completed after the last full window form a short last row.
     if (performance.now() - startedAt > (rows.at(-1)?.at ?? 0) * 1000 + 500) rows.push(sample())
-    report()
+    const settings: Settings = {
+      seconds: SECONDS,
+      clients: CLIENTS,
+      sessions: SESSIONS,
+      windowSeconds: WINDOW_S,
+      thinkMs: THINK_MS,
+      agentDelayMs: AGENT_DELAY_MS,
+      load: [loadAtStart, loadavg()[0] as number],
+    }
+    printReport(rows, record, settings)
+    writeChart(rows, settings, CHART)
   }
 } finally {
   await cleanUp()
-}
-
-function report(): void {
-  const first = rows[0] as Row
-  const last = rows.at(-1) as Row
-  const warm = rows[1] ?? first
-  const max = Math.max(...rows.map((r) => r.proxyRss))
-  const all = record.overall()
-  const mb = (bytes: number) => `${mib(bytes).toFixed(1)} MiB`
-  console.log(
-    `\n${CLIENTS} clients, ${SESSIONS} sessions, ${SECONDS} s, think ${THINK_MS} ms, ` +
-      `echo agent ${process.env.ECHO_AGENT_DELAY_MS} ms phases; proxy RSS is the server ` +
-      `process alone, agents RSS sums its descendants (agents, sandboxes, log writers)\n`,
-  )
-  printTable(HEADER, rows.map(cells))
-  console.log('')
-  printTable(
-    ['requests', 'req/s', 'errors', 'refused', 'p50', 'p99', 'RSS start', 'end', 'max', 'growth'],
-    [
-      [
-        all.requests,
-        Math.round(all.requests / SECONDS),
-        all.errors,
-        all.refused,
-        ms(percentile(all.latencies, 50)),
-        ms(percentile(all.latencies, 99)),
-        mb(first.proxyRss),
-        mb(last.proxyRss),
-        mb(max),
-        `${mb(last.proxyRss - first.proxyRss)} (${mb(last.proxyRss - warm.proxyRss)} after ${warm.at} s)`,
-      ],
-    ],
-  )
-  console.log('\nby action:\n')
-  printTable(['action', 'requests', 'errors', 'refused', 'p50', 'p99'], record.actions())
-  for (const which of ['errors', 'refusals'] as const) {
-    const top = record.top(which)
-    console.log(`\ntop ${which}: ${top.length === 0 ? 'none' : ''}`)
-    for (const [kind, count] of top) console.log(`  ${String(count).padStart(7)}  ${kind}`)
-  }
-  writeChart()
-}
-
-function writeChart(): void {
-  const date = new Date().toISOString().slice(0, 16).replace('T', ' ')
-  const windows = rows.slice(1)
-  const svg = svgChart({
-    title: 'agentapi-proxy soak: proxy memory and latency',
-    subtitle:
-      `${date} UTC · ${SECONDS} s · ${CLIENTS} clients · ${SESSIONS} sessions · ` +
-      `echo agent, SQLite, ${availableParallelism()} CPUs`,
-    xLabel: 'elapsed (s)',
-    panels: [
-      {
-        label: 'RSS (MiB)',
-        series: [
-          { name: 'proxy RSS', color: '#2563eb', points: rows.map((r) => [r.at, mib(r.proxyRss)]) },
-        ],
-      },
-      {
-        label: `latency per ${WINDOW_S} s window (ms)`,
-        series: [
-          { name: 'p99', color: '#dc2626', points: windows.map((r) => [r.at, r.p99]) },
-          {
-            name: 'p50',
-            color: '#9ca3af',
-            points: windows.map((r) => [r.at, r.p50]),
-            dashed: true,
-          },
-        ],
-      },
-    ],
-  })
-  writeFileSync(CHART, svg)
-  console.log(`\nchart: ${CHART}`)
 }
