@@ -67,9 +67,9 @@ async function call(
       options.body === undefined ? w.headers : { ...w.headers, 'content-type': 'application/json' }
     const res = await w.pool.request({ ...options, headers, signal: w.signal })
     const answer = { status: res.statusCode, body: await res.body.text() }
-    const ok = answer.status >= 200 && answer.status < 300
-    const outcome = ok ? 'ok' : classify(answer)
-    w.record.record(action, performance.now() - started, outcome, kindOf(action, answer))
+    const ms = performance.now() - started
+    if (answer.status >= 200 && answer.status < 300) w.record.record(action, ms, 'ok')
+    else w.record.record(action, ms, classify(answer), kindOf(action, answer))
     return answer
   } catch (error) {
     // A request cut short by the end of the run is not the server's failure.
