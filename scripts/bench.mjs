@@ -12,6 +12,7 @@ const BENCHMARKS = {
   events: 'packages/server/bench/events.ts',
   fuzz: 'packages/server/bench/fuzz.ts',
   attack: 'packages/server/bench/attack.ts',
+  soak: 'packages/server/bench/soak.ts',
 }
 const available = Object.keys(BENCHMARKS)
 const wanted = process.argv.slice(2)

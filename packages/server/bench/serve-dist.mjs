@@ -1,6 +1,7 @@
 // Runs the built server (dist/, what users install) in its own process for benchmarks, so its
 // memory is its own and no TypeScript loader runs in it. Prints the URL on stdout, then stops
-// gracefully on SIGTERM or SIGINT.
+// gracefully on SIGTERM, and on SIGINT: Ctrl-C reaches it too (the benchmark's process group),
+// and its agents run in their own groups, so only its own shutdown stops them.
 // Usage: node serve-dist.mjs <config.json>
 import { register } from 'node:module'
 
@@ -10,13 +11,12 @@ const { createLogger, loadConfig, startServer } = await import('../dist/index.js
 const { config } = loadConfig({ file: process.argv[2], env: process.env })
 const server = await startServer({ config, logger: createLogger({ destination: { write() {} } }) })
 process.stdout.write(`${server.url}\n`)
-// Ctrl-C reaches this process too (the benchmark's process group): stop the agents either way.
 let closing = false
-const stop = async () => {
+const close = async () => {
   if (closing) return
   closing = true
   await server.close()
   process.exit(0)
 }
-process.once('SIGTERM', stop)
-process.once('SIGINT', stop)
+process.on('SIGTERM', close)
+process.on('SIGINT', close)
