@@ -67,7 +67,9 @@ const agentRoutes = [
     tags: ['Agent'],
     summary: 'Send a message',
     description:
-      'A `user` message is taken only while the agent is `stable` (409 otherwise); `raw` sends ' +
+      'A `user` message is taken only while the agent is `stable`; otherwise agentapi answers a ' +
+      '500 whose `errors[0].message` says it waits for user input (wait for `stable`, then ' +
+      'retry). `raw` sends ' +
       `keystrokes. Answers once the agent has started on it (up to ~18 s). ${ACCESS}`,
     security: authenticated,
     request: { params, body: jsonBody(SendMessageRequestSchema) },
