@@ -14,8 +14,14 @@ export interface FaultSetup {
   started: ServerProcess[]
 }
 
-/** Writes a config (echo agent, sessions under `dir/sessions`) with `persistence` as given. */
-export function faultSetup(persistence: (dir: string) => Record<string, unknown>): FaultSetup {
+/**
+ * Writes a config (echo agent, sessions under `dir/sessions`) with `persistence` as given, and
+ * `session` settings (limits, sandbox) over the defaults.
+ */
+export function faultSetup(
+  persistence: (dir: string) => Record<string, unknown>,
+  session: Record<string, unknown> = {},
+): FaultSetup {
   const dir = mkdtempSync(join(tmpdir(), 'aap-store-faults-'))
   const configFile = join(dir, 'config.json')
   writeFileSync(
@@ -27,15 +33,19 @@ export function faultSetup(persistence: (dir: string) => Record<string, unknown>
       session: {
         workdir_root: join(dir, 'sessions'),
         inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
+        ...session,
       },
     }),
   )
   return { dir, configFile, started: [] }
 }
 
-/** Starts the server of `setup` in its own process group. */
-export async function startFaultServer(setup: FaultSetup): Promise<ServerProcess> {
-  const server = await startServerProcess(setup.configFile, { ECHO_AGENT_DELAY_MS: '20' })
+/** Starts the server of `setup` in its own process group, through `prefix` when given. */
+export async function startFaultServer(
+  setup: FaultSetup,
+  prefix: readonly string[] = [],
+): Promise<ServerProcess> {
+  const server = await startServerProcess(setup.configFile, { ECHO_AGENT_DELAY_MS: '20' }, prefix)
   setup.started.push(server)
   return server
 }

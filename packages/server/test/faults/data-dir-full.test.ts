@@ -1,0 +1,105 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  activeSessions,
+  alive,
+  type FaultSetup,
+  faultSetup,
+  ready,
+  startFaultServer,
+  stopAll,
+  untilReady,
+} from '../fault-server.ts'
+import { type MountNamespace, mountNamespace, mountsUnavailable } from './mount-namespace.ts'
+import { storedSessions } from './stored-sessions.ts'
+
+const cannotMount = mountsUnavailable()
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A server whose data dir is a small tmpfs in a mount namespace of its own. */
+async function serverOnTmpfs(megabytes: number) {
+  const setup: FaultSetup = faultSetup((dir) => ({ path: join(dir, 'data', 'proxy.sqlite') }), {
+    sandbox: 'none',
+  })
+  cleanups.push(() => stopAll(setup))
+  const dataDir = join(setup.dir, 'data')
+  const ns: MountNamespace = await mountNamespace(
+    `mkdir -p ${dataDir} && mount -t tmpfs -o size=${megabytes}m tmpfs ${dataDir}`,
+  )
+  // Stopped before the setup: the servers first, which still need the mount to stop cleanly.
+  cleanups.push(() => ns.stop())
+  const server = await startFaultServer(setup, ns.prefix)
+  return { setup, ns, dataDir, server }
+}
+
+async function status(url: string, id: string) {
+  const res = await fetch(`${url}/sessions/${id}`, { signal: AbortSignal.timeout(20_000) })
+  return ((await res.json()) as { status: string }).status
+}
+
+function startSession(url: string) {
+  return fetch(`${url}/start`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+    signal: AbortSignal.timeout(30_000),
+  })
+}
+
+describe('the data directory full while serving', () => {
+  it.skipIf(cannotMount !== null)(
+    'writes are refused with 503, /ready names the store, and everything lands once space is freed',
+    async () => {
+      const { ns, dataDir, server } = await serverOnTmpfs(8)
+      const [kept, deleted] = await activeSessions(server, 2)
+      if (!kept || !deleted) throw new Error('sessions did not start')
+
+      // dd stops at ENOSPC, which is the point: its status says nothing.
+      ns.run(['dd', 'if=/dev/zero', `of=${dataDir}/filler`, 'bs=64k'])
+
+      const refused = await startSession(server.url)
+      expect(refused.status).toBe(503)
+      expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(await refused.json()).toMatchObject({ code: 'service_unavailable' })
+      // The stop itself happens (the agent goes); its row is kept and written once it can be.
+      const deleting = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
+      expect(deleting.status).toBe(200)
+
+      const during = await ready(server)
+      expect(during.status).toBe(503)
+      expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
+      expect(JSON.stringify(during.body)).toMatch(/SQLITE_FULL/)
+      expect((await fetch(`${server.url}/health`)).status).toBe(200)
+      // Reads still work, and show the stop that is waiting to be written.
+      expect(await status(server.url, kept)).toBe('active')
+      expect(await status(server.url, deleted)).toBe('stopped')
+      expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
+      expect(alive(server), server.output()).toBe(true)
+
+      const freed = Date.now()
+      ns.run(['rm', `${dataDir}/filler`])
+      await untilReady(server, 200)
+      const readyAfterMs = Date.now() - freed
+
+      const started = await startSession(server.url)
+      expect(started.status).toBe(201)
+      const { session_id: added } = (await started.json()) as { session_id: string }
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+
+      // The file as the next start finds it: whole, with every session and its last status.
+      const stored = storedSessions(ns.inside(join(dataDir, 'proxy.sqlite')))
+      expect(stored.integrity).toBe('ok')
+      expect(stored.statuses).toEqual({
+        [kept]: 'suspended',
+        [deleted]: 'stopped',
+        [added]: 'suspended',
+      })
+      console.info(`data-dir-full: /ready 200 ${readyAfterMs} ms after the filler was removed`)
+    },
+    180_000,
+  )
+})
