@@ -64,16 +64,18 @@ describe('the data directory full while serving', () => {
       expect(refused.status).toBe(503)
       expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
       expect(await refused.json()).toMatchObject({ code: 'service_unavailable' })
-      // The stop itself happens (the agent goes); its row is kept and written once it can be.
+      // The agent stops, but the row cannot say so yet: not done, the DELETE says, and it keeps
+      // the workdir until the store has the stop.
       const deleting = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
-      expect(deleting.status).toBe(200)
+      expect(deleting.status).toBe(503)
+      expect(await deleting.json()).toMatchObject({ code: 'service_unavailable' })
 
       const during = await ready(server)
       expect(during.status).toBe(503)
       expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
       expect(JSON.stringify(during.body)).toMatch(/SQLITE_FULL/)
       expect((await fetch(`${server.url}/health`)).status).toBe(200)
-      // Reads still work, and show the stop that is waiting to be written.
+      // Reads still work, and show the stop that waits for the store.
       expect(await status(server.url, kept)).toBe('active')
       expect(await status(server.url, deleted)).toBe('stopped')
       expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
@@ -84,6 +86,8 @@ describe('the data directory full while serving', () => {
       await untilReady(server, 200)
       const readyAfterMs = Date.now() - freed
 
+      const again = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
+      expect(again.status).toBe(200)
       const started = await startSession(server.url)
       expect(started.status).toBe(201)
       const { session_id: added } = (await started.json()) as { session_id: string }
