@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { eventually } from '../../src/testing/eventually.ts'
 import {
   activeSessions,
   alive,
@@ -19,20 +20,20 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-/** A server whose data dir is a small tmpfs in a mount namespace of its own. */
-async function serverOnTmpfs(megabytes: number) {
+/** A server whose `folder` (`data` or `sessions`) is a small tmpfs in a mount namespace. */
+async function serverOnTmpfs(folder: 'data' | 'sessions', megabytes: number) {
   const setup: FaultSetup = faultSetup((dir) => ({ path: join(dir, 'data', 'proxy.sqlite') }), {
     sandbox: 'none',
   })
   cleanups.push(() => stopAll(setup))
-  const dataDir = join(setup.dir, 'data')
+  const dir = join(setup.dir, folder)
   const ns: MountNamespace = await mountNamespace(
-    `mkdir -p ${dataDir} && mount -t tmpfs -o size=${megabytes}m tmpfs ${dataDir}`,
+    `mkdir -p ${dir} && mount -t tmpfs -o size=${megabytes}m tmpfs ${dir}`,
   )
   // Stopped before the setup: the servers first, which still need the mount to stop cleanly.
   cleanups.push(() => ns.stop())
   const server = await startFaultServer(setup, ns.prefix)
-  return { setup, ns, dataDir, server }
+  return { setup, ns, dir, server }
 }
 
 async function status(url: string, id: string) {
@@ -53,7 +54,7 @@ describe('the data directory full while serving', () => {
   it.skipIf(cannotMount !== null)(
     'writes are refused with 503, /ready names the store, and everything lands once space is freed',
     async () => {
-      const { ns, dataDir, server } = await serverOnTmpfs(8)
+      const { ns, dir: dataDir, server } = await serverOnTmpfs('data', 8)
       const [kept, deleted] = await activeSessions(server, 2)
       if (!kept || !deleted) throw new Error('sessions did not start')
 
@@ -105,5 +106,37 @@ describe('the data directory full while serving', () => {
       console.info(`data-dir-full: /ready 200 ${readyAfterMs} ms after the filler was removed`)
     },
     180_000,
+  )
+})
+
+// Agents' workdirs and logs live under session.workdir_root, often on another disk than the
+// data dir: that one full is the agents' problem, not the store's.
+describe('the workdir root full while serving', () => {
+  it.skipIf(cannotMount !== null)(
+    'a new session fails with a reason, the running ones go on, and the proxy stays ready',
+    async () => {
+      const { ns, dir: root, server } = await serverOnTmpfs('sessions', 4)
+      const [running] = await activeSessions(server, 1)
+      if (!running) throw new Error('the session did not start')
+      ns.run(['dd', 'if=/dev/zero', `of=${root}/filler`, 'bs=64k'])
+
+      const started = await startSession(server.url)
+      expect(started.status).toBe(201)
+      const { session_id: id } = (await started.json()) as { session_id: string }
+      // The agent's output has nowhere to go: it ends during start-up. (Its log, on the full
+      // disk, is empty, so the reason names the exit, not ENOSPC.)
+      const failed = await eventually(async () => {
+        const s = await (await fetch(`${server.url}/sessions/${id}`)).json()
+        return s.status === 'failed'
+          ? (s as { error: string; exit_code: number | null })
+          : undefined
+      }, 60_000)
+      expect(failed.error).toMatch(/exited during start-up/)
+      expect((await fetch(`${server.url}/${running}/status`)).status).toBe(200)
+      expect(await status(server.url, running)).toBe('active')
+      expect((await ready(server)).status).toBe(200)
+      expect(alive(server)).toBe(true)
+    },
+    120_000,
   )
 })
