@@ -32,6 +32,8 @@ export function faultSetup(
       persistence: persistence(dir),
       session: {
         workdir_root: join(dir, 'sessions'),
+        // Not `data/homes` under the cwd, which would outlive the test.
+        home_root: join(dir, 'homes'),
         inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
         ...session,
       },

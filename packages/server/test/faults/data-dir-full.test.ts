@@ -17,7 +17,7 @@ import { storedSessions } from './stored-sessions.ts'
 const cannotMount = mountsUnavailable()
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
 /** A server whose `folder` (`data` or `sessions`) is a small tmpfs in a mount namespace. */
@@ -30,7 +30,7 @@ async function serverOnTmpfs(folder: 'data' | 'sessions', megabytes: number) {
   const ns: MountNamespace = await mountNamespace(
     `mkdir -p ${dir} && mount -t tmpfs -o size=${megabytes}m tmpfs ${dir}`,
   )
-  // Stopped before the setup: the servers first, which still need the mount to stop cleanly.
+  // After the setup: its servers stop (gracefully, through the mount) before the holder goes.
   cleanups.push(() => ns.stop())
   const server = await startFaultServer(setup, ns.prefix)
   return { setup, ns, dir, server }

@@ -18,7 +18,7 @@ import { storedSessions } from './stored-sessions.ts'
 const cannotMount = mountsUnavailable({ loop: true })
 const cleanups: (() => Promise<void>)[] = []
 afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  for (const cleanup of cleanups.splice(0)) await cleanup()
 })
 
 /** e2fsck's exit status: 1 means it corrected errors (the one reported), more is trouble. */
