@@ -55,6 +55,8 @@ describe('SQLite store faults', () => {
     if (!stopped || !busy || !idle) throw new Error('sessions did not start')
 
     const lock = new Database(path)
+    // The server may be writing (an agent's status) right now: wait for it, as sqlite3 would.
+    lock.pragma('busy_timeout = 20000')
     lock.exec('BEGIN EXCLUSIVE')
     const trafficFrom = Date.now()
     try {
