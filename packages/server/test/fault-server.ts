@@ -33,6 +33,8 @@ export function faultSetup(
       ...more,
       session: {
         workdir_root: join(dir, 'sessions'),
+        // Not `data/homes` under the cwd, which would outlive the test.
+        home_root: join(dir, 'homes'),
         inherit_env: ['PATH', 'HOME', 'ECHO_AGENT_DELAY_MS'],
         ...more.session,
       },
@@ -41,12 +43,19 @@ export function faultSetup(
   return { dir, configFile, started: [] }
 }
 
-/** Starts the server of `setup` in its own process group, with `env` over the usual. */
+/**
+ * Starts the server of `setup` in its own process group, with `env` over the usual, and through
+ * `prefix` (a command that runs the server, e.g. in a mount namespace) when given.
+ */
 export async function startFaultServer(
   setup: FaultSetup,
-  env: NodeJS.ProcessEnv = {},
+  { env = {}, prefix = [] }: { env?: NodeJS.ProcessEnv; prefix?: readonly string[] } = {},
 ): Promise<ServerProcess> {
-  const server = await startServerProcess(setup.configFile, { ECHO_AGENT_DELAY_MS: '20', ...env })
+  const server = await startServerProcess(
+    setup.configFile,
+    { ECHO_AGENT_DELAY_MS: '20', ...env },
+    prefix,
+  )
   setup.started.push(server)
   return server
 }

@@ -17,13 +17,16 @@ export interface ServerProcess {
 
 /**
  * Starts the server from source with `configFile`, leading a process group of its own (stop it
- * with `stopGroup`); resolves once it listens.
+ * with `stopGroup`); resolves once it listens. `prefix` runs it through a command that execs
+ * its arguments (`nsenter -t <pid> -m --`), so the pid is still the server's.
  */
 export async function startServerProcess(
   configFile: string,
   env: NodeJS.ProcessEnv = {},
+  prefix: readonly string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawnInGroup(process.execPath, ['--import', TSX, SERVE, configFile], {
+  const argv = [...prefix, process.execPath, '--import', TSX, SERVE, configFile]
+  const child = spawnInGroup(argv[0] as string, argv.slice(1), {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a test can kill the group when a graceful stop hangs.

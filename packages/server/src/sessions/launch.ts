@@ -23,7 +23,7 @@ export interface LaunchInput {
   startupTimeoutMs: number
   stopGraceMs: number
   /** Called with each started agent, before readiness, so the store knows where it is. */
-  onHandle(agent: AgentRef): Promise<void>
+  onHandle(agent: AgentRef): Promise<unknown>
 }
 
 const POLL_MS = 20

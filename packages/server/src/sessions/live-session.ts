@@ -24,5 +24,5 @@ export interface LiveSession {
   /** Settles when the start-up is over, however it ended. */
   launching: Promise<void> | null
   /** Set while a stop is in progress, so concurrent deletes wait for the same one. */
-  stopping: Promise<void> | null
+  stopping: Promise<boolean> | null
 }

@@ -253,10 +253,17 @@ export class SessionRuntime {
     })
   }
 
-  /** Stops a live session's agent; concurrent calls share one stop. */
-  stop(sessionId: string, status: 'stopped' | 'suspended', reason: string | null): Promise<void> {
+  /**
+   * Stops a live session's agent; concurrent calls share one stop. Resolves with whether the
+   * store recorded the final status now (false: it keeps it to retry, or there was no stop).
+   */
+  stop(
+    sessionId: string,
+    status: 'stopped' | 'suspended',
+    reason: string | null,
+  ): Promise<boolean> {
     const live = this.#live.get(sessionId)
-    if (!live) return Promise.resolve()
+    if (!live) return Promise.resolve(false)
     live.stopping ??= (async () => {
       live.status = 'stopping'
       live.abort.abort()
@@ -269,7 +276,7 @@ export class SessionRuntime {
           ? await provisioner.stop(live.handle, this.#options.limits.stopGraceMs)
           : null
       this.#release(sessionId)
-      await this.save(sessionId, {
+      return this.save(sessionId, {
         status,
         agent_status: null,
         exit_code: exit?.code ?? null,
@@ -305,8 +312,8 @@ export class SessionRuntime {
     }
   }
 
-  /** Applies a patch to the session's row. */
-  async save(sessionId: string, patch: Partial<SessionRecord>): Promise<void> {
-    await this.#options.store.update(sessionId, patch)
+  /** Applies a patch to the session's row; false when the store kept it to retry later. */
+  async save(sessionId: string, patch: Partial<SessionRecord>): Promise<boolean> {
+    return (await this.#options.store.update(sessionId, patch)) !== null
   }
 }

@@ -271,32 +271,44 @@ export class SessionService implements SessionDirectory {
     const record = await this.#visible(principal, sessionId)
     // The agent may take the whole stop grace to exit; its streams end with the DELETE.
     this.#options.onDelete?.(sessionId)
-    if (this.#runtime.get(sessionId)) await this.#runtime.stop(sessionId, 'stopped', null)
-    else if (isClaimable(record.status)) {
-      await this.#stopElsewhere(record)
+    const recorded = this.#runtime.get(sessionId)
+      ? await this.#runtime.stop(sessionId, 'stopped', null)
+      : isClaimable(record.status)
+        ? await this.#stopElsewhere(record)
+        : // Ended already, maybe by a DELETE whose row is still waiting for the store.
+          await this.#runtime.save(sessionId, { status: record.status })
+    // A stop the store has not recorded is lost if the proxy stops before the store is back:
+    // the next start brings the session back, and it must find its workdir.
+    if (!recorded) {
+      throw new AppError(
+        'service_unavailable',
+        `Session ${sessionId} is stopped, but the session store has not recorded it yet; its workdir is kept until it has. Send the DELETE again`,
+        { headers: { 'Retry-After': '5' } },
+      )
     }
     await this.#options.provisioner.remove(sessionId)
     return { session_id: sessionId, status: 'terminated' }
   }
 
-  /** Stops a session this replica does not run: claims it if nobody holds it, else asks. */
-  async #stopElsewhere(record: SessionRecord): Promise<void> {
+  /**
+   * Stops a session this replica does not run: claims it if nobody holds it, else asks. Resolves
+   * with whether the store holds its end now.
+   */
+  async #stopElsewhere(record: SessionRecord): Promise<boolean> {
     const { store, limits } = this.#options
     const id = record.session_id
     const deadline = Date.now() + limits.stopGraceMs + this.#replica.leaseMs + 5_000
     let asked = false
     for (;;) {
       const claimed = await this.#claim(id)
-      if (claimed) {
-        await this.#stopClaimed(claimed)
-        return
-      }
+      if (claimed) return this.#stopClaimed(claimed)
       // Its owner hears of this through the change feed (#onChange) and stops it.
       if (!asked) await store.update(id, { status: 'stopping' })
       asked = true
       await new Promise((resolve) => setTimeout(resolve, REMOTE_STOP_POLL_MS))
       const now = await store.get(id)
-      if (!now || !isClaimable(now.status)) return
+      // Its owner wrote it: the store has it.
+      if (!now || !isClaimable(now.status)) return true
       if (Date.now() > deadline) {
         throw new AppError(
           'service_unavailable',
@@ -313,8 +325,11 @@ export class SessionService implements SessionDirectory {
     return this.#options.store.claim(sessionId, this.#replica.id, this.#leaseUntil(), now)
   }
 
-  /** Stops the agent of a session this replica claimed but does not run, and marks it stopped. */
-  async #stopClaimed(record: SessionRecord): Promise<void> {
+  /**
+   * Stops the agent of a session this replica claimed but does not run, and marks it stopped;
+   * false when the store keeps that mark to retry later.
+   */
+  async #stopClaimed(record: SessionRecord): Promise<boolean> {
     const { provisioner, limits, logger } = this.#options
     const { session_id: sessionId, agent_url: url, handle } = record
     let exit: AgentExit | null = null
@@ -323,7 +338,7 @@ export class SessionService implements SessionDirectory {
       if (agent) exit = await provisioner.stop(agent, limits.stopGraceMs)
       else logger.warn({ session_id: sessionId, url }, 'could not reach the agent to stop it')
     }
-    await this.#runtime.save(sessionId, {
+    return this.#runtime.save(sessionId, {
       status: 'stopped',
       agent_status: null,
       exit_code: exit?.code ?? null,

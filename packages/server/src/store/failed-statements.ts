@@ -14,14 +14,34 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely'
  * and worked right after one. So after a failure, once the failed statement is unreachable, the
  * wrapper asks V8 for a collection; a failure is rare, and one collection is cheap beside it.
  *
+ * And a ROLLBACK with no transaction open does nothing instead of failing: SQLite rolls a
+ * transaction back by itself on some errors (SQLITE_FULL on a full disk, SQLITE_IOERR), and
+ * the ROLLBACK Kysely then sends failed "cannot rollback - no transaction is active" — an
+ * SQLITE_ERROR that replaced the error saying why, in the logs and on `/ready`.
+ *
  * @example
  * new SqliteDialect({ database: releasingFailedStatements(new SQLite(path)) })
  */
-export function releasingFailedStatements(database: SqliteDatabase): SqliteDatabase {
+export function releasingFailedStatements(
+  database: SqliteDatabase & { readonly inTransaction: boolean },
+): SqliteDatabase {
   return {
     close: () => database.close(),
-    prepare: (sql) => releasing(database.prepare(sql)),
+    prepare: (sql) =>
+      ROLLBACK.test(sql) && !database.inTransaction
+        ? NOTHING_TO_ROLL_BACK
+        : releasing(database.prepare(sql)),
   }
+}
+
+// Kysely's own, not `rollback to <savepoint>`, which fails rightly when the savepoint is gone.
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i
+
+const NOTHING_TO_ROLL_BACK: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  iterate: () => [][Symbol.iterator](),
 }
 
 function releasing(statement: SqliteStatement): SqliteStatement {

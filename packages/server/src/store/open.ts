@@ -292,7 +292,8 @@ export function defaultDataDir(persistence: Pick<PersistenceSettings, 'backend' 
 }
 
 async function closeDatabase(db: Kysely<Database>, backend: SqlDialectName): Promise<void> {
-  // SQLite's advice for long-lived connections: refresh planner statistics before closing.
-  if (backend === 'sqlite') await sql`pragma optimize`.execute(db)
+  // SQLite's advice for long-lived connections: refresh planner statistics before closing. Only
+  // advice: on a disk that fails writes it fails too, and the connection must close all the same.
+  if (backend === 'sqlite') await sql`pragma optimize`.execute(db).catch(() => undefined)
   await db.destroy()
 }

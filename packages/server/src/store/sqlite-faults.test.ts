@@ -55,6 +55,8 @@ describe('SQLite store faults', () => {
     if (!stopped || !busy || !idle) throw new Error('sessions did not start')
 
     const lock = new Database(path)
+    // The server may be writing (an agent's status) right now: wait for it, as sqlite3 would.
+    lock.pragma('busy_timeout = 20000')
     lock.exec('BEGIN EXCLUSIVE')
     const trafficFrom = Date.now()
     try {
@@ -74,7 +76,9 @@ describe('SQLite store faults', () => {
       const answered = await proxiedTraffic(server, busy, 12_000)
       expect(alive(server), `exit ${server.child.exitCode}: ${server.output()}`).toBe(true)
       expect(answered).toBeGreaterThan(0)
-      expect(deleted.status).toBe(200)
+      // The agent stops, but its row cannot be written yet: not done until the store has it.
+      expect(deleted.status).toBe(503)
+      expect(await deleted.json()).toMatchObject({ code: 'service_unavailable' })
       const during = await ready(server)
       expect(during.status).toBe(503)
       expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
@@ -86,6 +90,8 @@ describe('SQLite store faults', () => {
 
     await untilReady(server, 200)
     expect(alive(server)).toBe(true)
+    const again = await fetch(`${server.url}/sessions/${stopped}`, { method: 'DELETE' })
+    expect(again.status).toBe(200)
     server.child.kill('SIGTERM')
     expect(await server.exited).toBe(0)
 
@@ -96,9 +102,9 @@ describe('SQLite store faults', () => {
     expect(Date.parse(stored.get(busy)?.last_activity_at ?? '')).toBeGreaterThan(trafficFrom)
     expect(stored.get(idle)?.status).toBe('suspended')
 
-    const again = await startFaultServer(setup)
+    const restarted = await startFaultServer(setup)
     for (const id of [stopped, busy, idle]) {
-      const res = await fetch(`${again.url}/sessions/${id}`)
+      const res = await fetch(`${restarted.url}/sessions/${id}`)
       expect(res.status).toBe(200)
     }
   }, 180_000)

@@ -33,7 +33,7 @@ describe('an agent killed with SIGKILL', () => {
       },
     })
     setups.push(setup)
-    const server = await startFaultServer(setup, SLOW_ACK)
+    const server = await startFaultServer(setup, { env: SLOW_ACK })
     const [victim, bystander] = (await activeSessions(server, 2)) as [string, string]
     const pid = agentPid(setup, victim)
 

@@ -136,6 +136,10 @@ export const deleteSession = createRoute({
       example('forbidden', 'Your role (member) does not have the session:delete permission'),
       notFound,
       badId,
+      example(
+        'service_unavailable',
+        'Session 3f1c… is stopped, but the session store has not recorded it yet; its workdir is kept until it has. Send the DELETE again',
+      ),
     ),
   },
 })

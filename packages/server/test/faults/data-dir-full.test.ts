@@ -1,0 +1,147 @@
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { eventually } from '../../src/testing/eventually.ts'
+import {
+  activeSessions,
+  alive,
+  type FaultSetup,
+  faultSetup,
+  ready,
+  startFaultServer,
+  stopAll,
+  untilReady,
+} from '../fault-server.ts'
+import {
+  type MountNamespace,
+  mountNamespace,
+  mountsUnavailable,
+  skipWithoutMounts,
+} from './mount-namespace.ts'
+import { storedSessions } from './stored-sessions.ts'
+
+const cannotMount = mountsUnavailable()
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup()
+})
+
+/** A server whose `folder` (`data` or `sessions`) is a small tmpfs in a mount namespace. */
+async function serverOnTmpfs(folder: 'data' | 'sessions', megabytes: number) {
+  const setup: FaultSetup = faultSetup((dir) => ({ path: join(dir, 'data', 'proxy.sqlite') }), {
+    session: { sandbox: 'none' },
+  })
+  cleanups.push(() => stopAll(setup))
+  const dir = join(setup.dir, folder)
+  const ns: MountNamespace = await mountNamespace(
+    `mkdir -p ${dir} && mount -t tmpfs -o size=${megabytes}m tmpfs ${dir}`,
+  )
+  // After the setup: its servers stop (gracefully, through the mount) before the holder goes.
+  cleanups.push(() => ns.stop())
+  const server = await startFaultServer(setup, { prefix: ns.prefix })
+  return { setup, ns, dir, server }
+}
+
+async function status(url: string, id: string) {
+  const res = await fetch(`${url}/sessions/${id}`, { signal: AbortSignal.timeout(20_000) })
+  return ((await res.json()) as { status: string }).status
+}
+
+function startSession(url: string) {
+  return fetch(`${url}/start`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+    signal: AbortSignal.timeout(30_000),
+  })
+}
+
+describe('the data directory full while serving', () => {
+  it.skipIf(skipWithoutMounts(cannotMount))(
+    'writes are refused with 503, /ready names the store, and everything lands once space is freed',
+    async () => {
+      const { ns, dir: dataDir, server } = await serverOnTmpfs('data', 8)
+      const [kept, deleted] = await activeSessions(server, 2)
+      if (!kept || !deleted) throw new Error('sessions did not start')
+
+      // dd stops at ENOSPC, which is the point: its status says nothing.
+      ns.run(['dd', 'if=/dev/zero', `of=${dataDir}/filler`, 'bs=64k'])
+
+      const refused = await startSession(server.url)
+      expect(refused.status).toBe(503)
+      expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
+      expect(await refused.json()).toMatchObject({ code: 'service_unavailable' })
+      // The agent stops, but the row cannot say so yet: not done, the DELETE says, and it keeps
+      // the workdir until the store has the stop.
+      const deleting = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
+      expect(deleting.status).toBe(503)
+      expect(await deleting.json()).toMatchObject({ code: 'service_unavailable' })
+
+      const during = await ready(server)
+      expect(during.status).toBe(503)
+      expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
+      expect(JSON.stringify(during.body)).toMatch(/SQLITE_FULL/)
+      expect((await fetch(`${server.url}/health`)).status).toBe(200)
+      // Reads still work, and show the stop that waits for the store.
+      expect(await status(server.url, kept)).toBe('active')
+      expect(await status(server.url, deleted)).toBe('stopped')
+      expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
+      expect(alive(server), server.output()).toBe(true)
+
+      const freed = Date.now()
+      ns.run(['rm', `${dataDir}/filler`])
+      await untilReady(server, 200)
+      const readyAfterMs = Date.now() - freed
+
+      const again = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
+      expect(again.status).toBe(200)
+      const started = await startSession(server.url)
+      expect(started.status).toBe(201)
+      const { session_id: added } = (await started.json()) as { session_id: string }
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+
+      // The file as the next start finds it: whole, with every session and its last status.
+      const stored = storedSessions(ns.inside(join(dataDir, 'proxy.sqlite')))
+      expect(stored.integrity).toBe('ok')
+      expect(stored.statuses).toEqual({
+        [kept]: 'suspended',
+        [deleted]: 'stopped',
+        [added]: 'suspended',
+      })
+      console.info(`data-dir-full: /ready 200 ${readyAfterMs} ms after the filler was removed`)
+    },
+    180_000,
+  )
+})
+
+// Agents' workdirs and logs live under session.workdir_root, often on another disk than the
+// data dir: that one full is the agents' problem, not the store's.
+describe('the workdir root full while serving', () => {
+  it.skipIf(skipWithoutMounts(cannotMount))(
+    'a new session fails with a reason, the running ones go on, and the proxy stays ready',
+    async () => {
+      const { ns, dir: root, server } = await serverOnTmpfs('sessions', 4)
+      const [running] = await activeSessions(server, 1)
+      if (!running) throw new Error('the session did not start')
+      ns.run(['dd', 'if=/dev/zero', `of=${root}/filler`, 'bs=64k'])
+
+      const started = await startSession(server.url)
+      expect(started.status).toBe(201)
+      const { session_id: id } = (await started.json()) as { session_id: string }
+      // The agent's output has nowhere to go: it ends during start-up. (Its log, on the full
+      // disk, is empty, so the reason names the exit, not ENOSPC.)
+      const failed = await eventually(async () => {
+        const s = await (await fetch(`${server.url}/sessions/${id}`)).json()
+        return s.status === 'failed'
+          ? (s as { error: string; exit_code: number | null })
+          : undefined
+      }, 60_000)
+      expect(failed.error).toMatch(/exited during start-up/)
+      expect((await fetch(`${server.url}/${running}/status`)).status).toBe(200)
+      expect(await status(server.url, running)).toBe('active')
+      expect((await ready(server)).status).toBe(200)
+      expect(alive(server)).toBe(true)
+    },
+    120_000,
+  )
+})
