@@ -41,7 +41,9 @@ export function svgChart(chart: Chart): string {
   const panelHeight =
     (height - MARGIN.top - MARGIN.bottom - GAP * (chart.panels.length - 1)) / chart.panels.length
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12" role="img">`,
+    // What a screen reader (and an image without its picture) says for the chart.
+    `<title>${xml([chart.title, chart.subtitle].filter(Boolean).join(': '))}</title>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="${width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="600">${xml(chart.title)}</text>`,
   ]
