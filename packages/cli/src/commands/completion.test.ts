@@ -12,7 +12,7 @@ const run = promisify(execFile)
 const dirs = new TempDirs()
 afterAll(() => dirs.removeAll())
 
-// zsh and fish are not on every machine (CI images have bash): their checks skip without them.
+// zsh and fish are not on every machine: their checks skip without them (CI installs both).
 async function installed(shell: string): Promise<boolean> {
   return run(shell, ['-c', 'exit 0']).then(
     () => true,
