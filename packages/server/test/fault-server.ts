@@ -85,6 +85,22 @@ export function untilReady(server: ServerProcess, status: number, timeoutMs = 30
   }, timeoutMs)
 }
 
+/** `POST /start` with an empty body to the server at `url`; the caller reads the answer. */
+export function startSession(url: string): Promise<Response> {
+  return fetch(`${url}/start`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: '{}',
+    signal: AbortSignal.timeout(30_000),
+  })
+}
+
+/** The status `GET /sessions/:id` reports for `id`. */
+export async function sessionStatus(url: string, id: string): Promise<string> {
+  const res = await fetch(`${url}/sessions/${id}`, { signal: AbortSignal.timeout(20_000) })
+  return ((await res.json()) as { status: string }).status
+}
+
 /** Starts `count` sessions and waits until every one is active; returns their ids. */
 export async function activeSessions(server: ServerProcess, count: number): Promise<string[]> {
   const ids: string[] = []
@@ -97,10 +113,10 @@ export async function activeSessions(server: ServerProcess, count: number): Prom
     ids.push(((await res.json()) as { session_id: string }).session_id)
   }
   for (const id of ids) {
-    await eventually(async () => {
-      const s = await (await fetch(`${server.url}/sessions/${id}`)).json()
-      return s.status === 'active' ? s : undefined
-    }, 20_000)
+    await eventually(
+      async () => ((await sessionStatus(server.url, id)) === 'active' ? true : undefined),
+      20_000,
+    )
   }
   return ids
 }

@@ -7,7 +7,9 @@ import {
   type FaultSetup,
   faultSetup,
   ready,
+  sessionStatus,
   startFaultServer,
+  startSession,
   stopAll,
   untilReady,
 } from '../fault-server.ts'
@@ -41,20 +43,6 @@ async function serverOnTmpfs(folder: 'data' | 'sessions', megabytes: number) {
   return { setup, ns, dir, server }
 }
 
-async function status(url: string, id: string) {
-  const res = await fetch(`${url}/sessions/${id}`, { signal: AbortSignal.timeout(20_000) })
-  return ((await res.json()) as { status: string }).status
-}
-
-function startSession(url: string) {
-  return fetch(`${url}/start`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-    signal: AbortSignal.timeout(30_000),
-  })
-}
-
 describe('the data directory full while serving', () => {
   it.skipIf(skipWithoutMounts(cannotMount))(
     'writes are refused with 503, /ready names the store, and everything lands once space is freed',
@@ -82,8 +70,8 @@ describe('the data directory full while serving', () => {
       expect(JSON.stringify(during.body)).toMatch(/SQLITE_FULL/)
       expect((await fetch(`${server.url}/health`)).status).toBe(200)
       // Reads still work, and show the stop that waits for the store.
-      expect(await status(server.url, kept)).toBe('active')
-      expect(await status(server.url, deleted)).toBe('stopped')
+      expect(await sessionStatus(server.url, kept)).toBe('active')
+      expect(await sessionStatus(server.url, deleted)).toBe('stopped')
       expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
       expect(alive(server), server.output()).toBe(true)
 
@@ -138,7 +126,7 @@ describe('the workdir root full while serving', () => {
       }, 60_000)
       expect(failed.error).toMatch(/exited during start-up/)
       expect((await fetch(`${server.url}/${running}/status`)).status).toBe(200)
-      expect(await status(server.url, running)).toBe('active')
+      expect(await sessionStatus(server.url, running)).toBe('active')
       expect((await ready(server)).status).toBe(200)
       expect(alive(server)).toBe(true)
     },

@@ -8,7 +8,9 @@ import {
   alive,
   faultSetup,
   ready,
+  sessionStatus,
   startFaultServer,
+  startSession,
   stopAll,
   untilReady,
 } from '../fault-server.ts'
@@ -34,20 +36,6 @@ function fsck(image: string): number {
   } catch (error) {
     return (error as { status: number }).status
   }
-}
-
-async function status(url: string, id: string) {
-  const res = await fetch(`${url}/sessions/${id}`, { signal: AbortSignal.timeout(20_000) })
-  return ((await res.json()) as { status: string }).status
-}
-
-function startSession(url: string) {
-  return fetch(`${url}/start`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: '{}',
-    signal: AbortSignal.timeout(30_000),
-  })
 }
 
 // A data dir cannot be made read-only under a server that has its SQLite files open for
@@ -98,7 +86,7 @@ describe('the data directory turned read-only while serving', () => {
       expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
       expect(JSON.stringify(during.body)).toMatch(/SQLITE_IOERR/)
       expect((await fetch(`${server.url}/health`)).status).toBe(200)
-      expect(await status(server.url, kept)).toBe('active')
+      expect(await sessionStatus(server.url, kept)).toBe('active')
       expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
       expect(alive(server), server.output()).toBe(true)
       // A graceful stop still stops everything and exits cleanly, with what it could not write
@@ -119,7 +107,7 @@ describe('the data directory turned read-only while serving', () => {
       // Both sessions are back (the stop never reached the disk), each in its own workdir.
       for (const id of [kept, deleted]) {
         await eventually(
-          async () => ((await status(again.url, id)) === 'active' ? true : undefined),
+          async () => ((await sessionStatus(again.url, id)) === 'active' ? true : undefined),
           30_000,
         )
       }
