@@ -19,7 +19,11 @@ import {
   mountsUnavailable,
   skipWithoutMounts,
 } from './mount-namespace.ts'
-import { storedSessions } from './stored-sessions.ts'
+import {
+  expectServingWithoutStore,
+  expectWholeAfterRecovery,
+  expectWritesRefused,
+} from './store-down.ts'
 
 const cannotMount = mountsUnavailable()
 const cleanups: (() => Promise<void>)[] = []
@@ -54,48 +58,18 @@ describe('the data directory full while serving', () => {
       // dd stops at ENOSPC, which is the point: its status says nothing.
       ns.run(['dd', 'if=/dev/zero', `of=${dataDir}/filler`, 'bs=64k'])
 
-      const refused = await startSession(server.url)
-      expect(refused.status).toBe(503)
-      expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
-      expect(await refused.json()).toMatchObject({ code: 'service_unavailable' })
-      // The agent stops, but the row cannot say so yet: not done, the DELETE says, and it keeps
-      // the workdir until the store has the stop.
-      const deleting = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
-      expect(deleting.status).toBe(503)
-      expect(await deleting.json()).toMatchObject({ code: 'service_unavailable' })
-
-      const during = await ready(server)
-      expect(during.status).toBe(503)
-      expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
-      expect(JSON.stringify(during.body)).toMatch(/SQLITE_FULL/)
-      expect((await fetch(`${server.url}/health`)).status).toBe(200)
+      await expectWritesRefused(server, deleted)
       // Reads still work, and show the stop that waits for the store.
-      expect(await sessionStatus(server.url, kept)).toBe('active')
+      await expectServingWithoutStore(server, kept, /SQLITE_FULL/)
       expect(await sessionStatus(server.url, deleted)).toBe('stopped')
-      expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
-      expect(alive(server), server.output()).toBe(true)
 
       const freed = Date.now()
       ns.run(['rm', `${dataDir}/filler`])
       await untilReady(server, 200)
       const readyAfterMs = Date.now() - freed
 
-      const again = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
-      expect(again.status).toBe(200)
-      const started = await startSession(server.url)
-      expect(started.status).toBe(201)
-      const { session_id: added } = (await started.json()) as { session_id: string }
-      server.child.kill('SIGTERM')
-      expect(await server.exited).toBe(0)
-
       // The file as the next start finds it: whole, with every session and its last status.
-      const stored = storedSessions(ns.inside(join(dataDir, 'proxy.sqlite')))
-      expect(stored.integrity).toBe('ok')
-      expect(stored.statuses).toEqual({
-        [kept]: 'suspended',
-        [deleted]: 'stopped',
-        [added]: 'suspended',
-      })
+      await expectWholeAfterRecovery(server, ns, dataDir, { kept, deleted })
       console.info(`data-dir-full: /ready 200 ${readyAfterMs} ms after the filler was removed`)
     },
     180_000,

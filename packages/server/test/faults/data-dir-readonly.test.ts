@@ -5,12 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { eventually } from '../../src/testing/eventually.ts'
 import {
   activeSessions,
-  alive,
   faultSetup,
-  ready,
   sessionStatus,
   startFaultServer,
-  startSession,
   stopAll,
   untilReady,
 } from '../fault-server.ts'
@@ -20,7 +17,11 @@ import {
   mountsUnavailable,
   skipWithoutMounts,
 } from './mount-namespace.ts'
-import { storedSessions } from './stored-sessions.ts'
+import {
+  expectServingWithoutStore,
+  expectWholeAfterRecovery,
+  expectWritesRefused,
+} from './store-down.ts'
 
 const cannotMount = mountsUnavailable({ loop: true })
 const cleanups: (() => Promise<void>)[] = []
@@ -68,27 +69,8 @@ describe('the data directory turned read-only while serving', () => {
       const device = basename(ns.deviceAt(dataDir))
       writeFileSync(`/sys/fs/ext4/${device}/trigger_fs_error`, 'agentapi-proxy fault test')
 
-      const refused = await startSession(server.url)
-      expect(refused.status).toBe(503)
-      expect(refused.headers.get('content-type')).toMatch(/problem\+json/)
-      expect(await refused.json()).toMatchObject({ code: 'service_unavailable' })
-      // The agent stops, but the store cannot record it: the DELETE says so and keeps the
-      // workdir, since the session comes back if the proxy restarts before the store does.
-      const deleting = await fetch(`${server.url}/sessions/${deleted}`, { method: 'DELETE' })
-      expect(deleting.status).toBe(503)
-      expect(await deleting.json()).toMatchObject({
-        code: 'service_unavailable',
-        detail: expect.stringMatching(/not recorded it yet/),
-      })
-
-      const during = await ready(server)
-      expect(during.status).toBe(503)
-      expect(during.body).toMatchObject({ status: 'unavailable', checks: { store: 'error' } })
-      expect(JSON.stringify(during.body)).toMatch(/SQLITE_IOERR/)
-      expect((await fetch(`${server.url}/health`)).status).toBe(200)
-      expect(await sessionStatus(server.url, kept)).toBe('active')
-      expect((await fetch(`${server.url}/${kept}/status`)).status).toBe(200)
-      expect(alive(server), server.output()).toBe(true)
+      await expectWritesRefused(server, deleted)
+      await expectServingWithoutStore(server, kept, /SQLITE_IOERR/)
       // A graceful stop still stops everything and exits cleanly, with what it could not write
       // logged.
       server.child.kill('SIGTERM')
@@ -111,22 +93,7 @@ describe('the data directory turned read-only while serving', () => {
           30_000,
         )
       }
-      expect((await fetch(`${again.url}/sessions/${deleted}`, { method: 'DELETE' })).status).toBe(
-        200,
-      )
-      const started = await startSession(again.url)
-      expect(started.status).toBe(201)
-      const { session_id: added } = (await started.json()) as { session_id: string }
-      again.child.kill('SIGTERM')
-      expect(await again.exited).toBe(0)
-
-      const stored = storedSessions(ns.inside(join(dataDir, 'proxy.sqlite')))
-      expect(stored.integrity).toBe('ok')
-      expect(stored.statuses).toEqual({
-        [kept]: 'suspended',
-        [deleted]: 'stopped',
-        [added]: 'suspended',
-      })
+      await expectWholeAfterRecovery(again, ns, dataDir, { kept, deleted })
       console.info(`data-dir-readonly: /ready 200 ${readyAfterMs} ms after the repair began`)
     },
     180_000,
