@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { rm, statfs } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path'
 import { z } from 'zod'
 import { exitThroughBwrap, groupEnded, isRunning, killGroup } from './agent-group.ts'
@@ -216,7 +216,7 @@ export class LocalProvisioner implements Provisioner {
 
   #track(
     sessionId: string,
-    { pid, port }: LocalHandle,
+    { pid, port, workdir }: LocalHandle,
     exited: Promise<AgentExit>,
     onExit: (exit: AgentExit) => void,
   ) {
@@ -235,7 +235,7 @@ export class LocalProvisioner implements Provisioner {
       killGroup(pid, 'SIGKILL') // anything the agent left behind in its group
       // A killed agent cleans up nothing (agentapi's upload directory, say): its TMPDIR goes.
       await rm(this.#tmpDir(sessionId), { recursive: true, force: true })
-      return exit
+      return exit.code === 0 || exit.reason ? exit : { ...exit, ...(await diskFull(workdir)) }
     })
     done.then((exit) => {
       if (!running.released) onExit(exit)
@@ -243,4 +243,13 @@ export class LocalProvisioner implements Provisioner {
     running.exited = done
     this.#running.set(sessionId, running)
   }
+}
+
+/**
+ * Why an agent that failed may have failed, when its disk is full: it cannot say so itself, as
+ * its log is on that disk too. No path in the reason: the session's owner reads it.
+ */
+async function diskFull(workdir: string): Promise<{ reason?: string }> {
+  const disk = await statfs(workdir).catch(() => null)
+  return disk?.bavail === 0 ? { reason: 'no space left on the disk that holds its workdir' } : {}
 }

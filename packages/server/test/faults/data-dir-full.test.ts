@@ -90,15 +90,17 @@ describe('the workdir root full while serving', () => {
       const started = await startSession(server.url)
       expect(started.status).toBe(201)
       const { session_id: id } = (await started.json()) as { session_id: string }
-      // The agent's output has nowhere to go: it ends during start-up. (Its log, on the full
-      // disk, is empty, so the reason names the exit, not ENOSPC.)
+      // The agent's output has nowhere to go: it ends during start-up. Its log, on the full
+      // disk, is empty, so the proxy says why.
       const failed = await eventually(async () => {
         const s = await (await fetch(`${server.url}/sessions/${id}`)).json()
         return s.status === 'failed'
           ? (s as { error: string; exit_code: number | null })
           : undefined
       }, 60_000)
-      expect(failed.error).toMatch(/exited during start-up/)
+      expect(failed.error).toMatch(
+        /^The agent could not start: no space left on the disk that holds its workdir/,
+      )
       expect((await fetch(`${server.url}/${running}/status`)).status).toBe(200)
       expect(await sessionStatus(server.url, running)).toBe('active')
       expect((await ready(server)).status).toBe(200)
