@@ -124,7 +124,11 @@ async function openServices(
       onDelete: (sessionId) => streams.endSession(sessionId),
       metrics,
     })
-    const audit = new AuditLog({ store: opened.auditStore, logger })
+    const audit = new AuditLog({
+      store: opened.auditStore,
+      logger,
+      retentionMs: config.audit.retention,
+    })
     metrics.sources = {
       sessions: () => sessions.liveStates(),
       audit: () => ({ pending: audit.pending, lost: audit.lost }),

@@ -23,6 +23,9 @@ class OutageStore implements AuditStore {
   list(filter: AuditFilter): Promise<AuditEntry[]> {
     return this.inner.list(filter)
   }
+  prune(before: string): Promise<number> {
+    return this.inner.prune(before)
+  }
 }
 
 const alice = user('alice')
@@ -74,5 +77,51 @@ describe('AuditLog when the store is briefly unavailable', () => {
     const lost = logs.lines().filter((line) => line.msg === 'audit entry not stored')
     expect(lost.map((line) => (line.audit as AuditEntry).target)).toEqual(['s1', 's2', 's3'])
     expect(lost.every((line) => line.level === 50)).toBe(true)
+  })
+})
+
+describe('AuditLog retention', () => {
+  const DAY = 86_400_000
+  const now = Date.parse('2026-12-07T12:00:00.000Z')
+
+  it('deletes the entries older than audit.retention, at start and on demand', async () => {
+    const store = new MemoryAuditStore()
+    const logs = captureLogs()
+    // Written 40 and 20 days ago by a log that keeps everything.
+    for (const daysAgo of [40, 20]) {
+      const past = new AuditLog({ store, logger: logs.logger, clock: () => now - daysAgo * DAY })
+      await past.record(event(`${daysAgo}d`))
+    }
+    const audit = new AuditLog({
+      store,
+      logger: logs.logger,
+      retentionMs: 30 * DAY,
+      clock: () => now,
+    })
+    try {
+      await audit.record(event('today'))
+      // The prune at start runs in the background.
+      await eventually(async () =>
+        (await store.list({ limit: 10 })).length === 2 ? true : undefined,
+      )
+      expect((await store.list({ limit: 10 })).map((entry) => entry.target)).toEqual([
+        'today',
+        '20d',
+      ])
+      expect(logs.lines().some((line) => line.msg === 'pruned the audit log')).toBe(true)
+      expect(await audit.prune()).toBe(0)
+    } finally {
+      await audit.close()
+    }
+  })
+
+  it('keeps everything when the retention is 0 (the default)', async () => {
+    const store = new MemoryAuditStore()
+    const old = new AuditLog({ store, logger: captureLogs().logger, clock: () => now - 999 * DAY })
+    await old.record(event('ancient'))
+    const audit = new AuditLog({ store, logger: captureLogs().logger, clock: () => now })
+    expect(await audit.prune()).toBe(0)
+    expect(await store.list({ limit: 10 })).toHaveLength(1)
+    await audit.close()
   })
 })

@@ -34,8 +34,12 @@ export interface AuditLogOptions {
   logger: Logger
   /** Entries kept in memory while the store refuses them (10,000 by default). */
   maxKept?: number
+  /** Entries older than this are deleted, hourly and at start (`audit.retention`); 0 keeps all. */
+  retentionMs?: number
   clock?: () => number
 }
+
+const PRUNE_EVERY_MS = 3_600_000
 
 /**
  * The audit log: records actions (see {@link AuditRecorder}) and lists them to admins.
@@ -48,11 +52,25 @@ export class AuditLog implements AuditRecorder {
   readonly #store: AuditStore
   readonly #kept: KeptEntries
   readonly #clock: () => number
+  readonly #retentionMs: number
+  readonly #logger: Logger
+  #pruning: NodeJS.Timeout | undefined
   #last = 0
 
   constructor(options: AuditLogOptions) {
     this.#store = options.store
     this.#clock = options.clock ?? Date.now
+    this.#logger = options.logger
+    this.#retentionMs = options.retentionMs ?? 0
+    if (this.#retentionMs > 0) {
+      const prune = () => {
+        this.prune().catch((error: unknown) =>
+          this.#logger.warn({ err: error }, 'pruning the audit log failed; next try in an hour'),
+        )
+      }
+      this.#pruning = setInterval(prune, PRUNE_EVERY_MS).unref()
+      prune()
+    }
     this.#kept = new KeptEntries({
       append: (entry) => options.store.append(entry),
       logger: options.logger,
@@ -108,8 +126,21 @@ export class AuditLog implements AuditRecorder {
     if (this.#kept.size > 0) throw new Error(`${this.#kept.size} audit entries kept for retry`)
   }
 
+  /**
+   * Deletes the entries older than the retention (none when it is 0); resolves with how many.
+   * Every replica may run it: a second delete of the same rows deletes nothing.
+   */
+  async prune(): Promise<number> {
+    if (this.#retentionMs <= 0) return 0
+    const before = new Date(this.#clock() - this.#retentionMs).toISOString()
+    const pruned = await this.#store.prune(before)
+    if (pruned > 0) this.#logger.info({ pruned, before }, 'pruned the audit log')
+    return pruned
+  }
+
   /** Gives kept entries up to `timeoutMs` to be stored; the rest are logged as lost. */
   close(timeoutMs = 5_000): Promise<void> {
+    clearInterval(this.#pruning)
     return this.#kept.close(timeoutMs)
   }
 

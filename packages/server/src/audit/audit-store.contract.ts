@@ -82,5 +82,19 @@ export function describeAuditStoreContract(name: string, open: () => Promise<Aud
       )
       expect(await store.list({ limit: 10 })).toEqual([entry])
     })
+
+    it('prunes the entries from before a time (exclusive), and counts them', async () => {
+      for (const [id, minute] of [
+        ['a', 1],
+        ['b', 2],
+        ['c', 3],
+        ['d', 3],
+      ] as const) {
+        await store.append(sampleAuditEntry({ id, at: at(minute) }))
+      }
+      expect(await store.prune(at(3))).toBe(2)
+      expect((await store.list({ limit: 10 })).map((entry) => entry.id)).toEqual(['d', 'c'])
+      expect(await store.prune(at(3))).toBe(0)
+    })
   })
 }

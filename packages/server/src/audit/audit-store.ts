@@ -21,6 +21,8 @@ export interface AuditStore {
   append(entry: AuditEntry): Promise<void>
   /** One page, newest first (by `at`, then `id`), `limit` at most. */
   list(filter: AuditFilter): Promise<AuditEntry[]>
+  /** Deletes the entries from before `before` (ISO 8601, UTC); resolves with how many. */
+  prune(before: string): Promise<number>
 }
 
 /**
@@ -59,5 +61,12 @@ export class MemoryAuditStore implements AuditStore {
       .sort(compareAuditNewestFirst)
       .slice(0, filter.limit)
       .map((entry) => ({ ...entry }))
+  }
+
+  async prune(before: string): Promise<number> {
+    const kept = this.#entries.filter((entry) => entry.at >= before)
+    const pruned = this.#entries.length - kept.length
+    this.#entries.splice(0, this.#entries.length, ...kept)
+    return pruned
   }
 }

@@ -356,6 +356,13 @@ export const ConfigSchema = z.strictObject({
       replay_age: DurationSchema.prefault('1h').describe('how long session events are kept'),
     })
     .prefault({}),
+  audit: z
+    .strictObject({
+      retention: DurationSchema.prefault(0).describe(
+        'how long audit entries are kept; 0 keeps them forever',
+      ),
+    })
+    .prefault({}),
   cors: z.strictObject({ allowed_origins: z.array(z.string().min(1)).default([]) }).prefault({}),
   metrics: z
     .strictObject({

@@ -43,6 +43,14 @@ export class SqlAuditStore implements AuditStore {
       .execute()
     return rows.map(fromRow)
   }
+
+  async prune(before: string): Promise<number> {
+    const result = await this.#db
+      .deleteFrom('audit_log')
+      .where('at', '<', before)
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
 }
 
 function fromRow(row: AuditLogTable): AuditEntry {
