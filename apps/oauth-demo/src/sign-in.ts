@@ -1,8 +1,5 @@
 import { proxyClient } from './api.ts'
-
-// sessionStorage: the token lives as long as this tab, and other tabs and sites never see it.
-const SIGNED_IN_KEY = 'oauth-demo.signed-in'
-const STATE_KEY = 'oauth-demo.oauth-state'
+import { SIGNED_IN_KEY, STATE_KEY } from './storage-keys.ts'
 
 /**
  * Who is signed in in this tab: the proxy's own access token — GitHub's token never leaves the

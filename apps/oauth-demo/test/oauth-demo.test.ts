@@ -1,64 +1,31 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromiumAvailable, launchChromium } from '../../../packages/server/test/browser.ts'
-import { type DemoStack, startDemoStack } from '../demo/stack.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { chromiumAvailable } from '../../../packages/server/test/browser.ts'
+import { signedInToken, storedSignIn, useDemoBrowser } from './demo-browser.ts'
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const ARTIFACT = join(ROOT, 'test-artifacts/oauth-demo-chat.png')
 // The README's picture. Rewritten only when missing or asked for, so that running the tests
 // does not leave a changed file in every checkout.
 const README_SCREENSHOT = join(ROOT, 'docs/oauth-demo.png')
-const SIGNED_IN_KEY = 'oauth-demo.signed-in'
 
 describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
-  let stack: DemoStack
-  let browser: Browser
-
-  beforeAll(async () => {
-    stack = await startDemoStack({ appPort: 0, proxyPort: 0, echoDelayMs: 50 })
-    browser = await launchChromium()
-  }, 60_000)
-  afterAll(async () => {
-    await browser?.close()
-    await stack?.close()
-  }, 60_000)
-
-  /** A fresh tab (its own sessionStorage) that fails the test on any uncaught page error. */
-  async function openApp(): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 1200, height: 700 } })
-    const page = await context.newPage()
-    // A step that hangs fails with its own name long before the test's timeout.
-    page.setDefaultTimeout(10_000)
-    const errors: string[] = []
-    page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(stack.appUrl)
-    return { page, errors }
-  }
-
-  async function signIn(page: Page, login: string): Promise<void> {
-    await page.getByRole('button', { name: 'Sign in with GitHub' }).click()
-    await page.waitForURL((url) => url.href.startsWith(`${stack.github.url}/login/oauth/authorize`))
-    await page.selectOption('#login', login)
-    await page.getByRole('button', { name: /^Authorize/ }).click()
-  }
+  const demo = useDemoBrowser({ width: 1200, height: 700 })
 
   it('signs in through GitHub, chats with a new session, stops it and signs out', async () => {
-    const { page, errors } = await openApp()
-    await signIn(page, 'alice')
+    const { page, errors } = await demo.open()
+    await demo.signIn(page, 'alice')
 
     // Back from GitHub: the proxy's token is kept, the code is gone from the address bar.
     await page.locator('.who-am-i .user-name', { hasText: 'Alice Admin' }).waitFor()
     expect(await page.locator('.who-am-i .pill.role').textContent()).toBe('admin')
     expect(await page.locator('.who-am-i .permissions').textContent()).toContain('* (everything)')
     expect(new URL(page.url()).pathname).toBe('/')
-    const token = await page.evaluate(
-      (key) => JSON.parse(sessionStorage.getItem(key) ?? '{}').token as string,
-      SIGNED_IN_KEY,
-    )
-    const githubTokens = stack.github.fake?.world.oauthTokens().map((record) => record.token)
+    const token = await signedInToken(page)
+    const githubTokens = demo.stack.github.fake?.world.oauthTokens().map((record) => record.token)
     expect(githubTokens).toHaveLength(1)
     expect(githubTokens).not.toContain(token)
 
@@ -110,7 +77,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
       .locator('.session', { hasText: sessionId.slice(0, 8) })
       .locator('.status-stopped')
       .waitFor()
-    const stopped = await fetch(`${stack.proxyUrl}/sessions/${sessionId}`, {
+    const stopped = await fetch(`${demo.stack.proxyUrl}/sessions/${sessionId}`, {
       headers: { authorization: `Bearer ${token}` },
     })
     expect((await stopped.json()).status).toBe('stopped')
@@ -118,7 +85,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
     await page.getByRole('button', { name: 'Sign out' }).click()
     await page.getByText('Signed out. The proxy has revoked your token.').waitFor()
     await page.getByRole('button', { name: 'Sign in with GitHub' }).waitFor()
-    expect(await page.evaluate((key) => sessionStorage.getItem(key), SIGNED_IN_KEY)).toBeNull()
+    expect(await storedSignIn(page)).toBeNull()
 
     // The old token is refused everywhere: through the app's origin and at the proxy itself.
     const throughApp = await page.evaluate(async (bearer) => {
@@ -128,7 +95,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
       return res.status
     }, token)
     expect(throughApp).toBe(401)
-    const direct = await fetch(`${stack.proxyUrl}/search`, {
+    const direct = await fetch(`${demo.stack.proxyUrl}/search`, {
       headers: { authorization: `Bearer ${token}` },
     })
     expect(direct.status).toBe(401)
@@ -136,15 +103,15 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
   }, 60_000)
 
   it("shows a session started in one browser in another's list as it happens, without polling", async () => {
-    const first = await openApp()
-    await signIn(first.page, 'alice')
+    const first = await demo.open()
+    await demo.signIn(first.page, 'alice')
     await first.page.locator('.who-am-i .user-name', { hasText: 'Alice Admin' }).waitFor()
-    const second = await openApp()
+    const second = await demo.open()
     const listed = second.page.waitForResponse(
       (response) => new URL(response.url()).pathname.startsWith('/api/search'),
       { timeout: 20_000 },
     )
-    await signIn(second.page, 'alice')
+    await demo.signIn(second.page, 'alice')
     await second.page.locator('.who-am-i .user-name', { hasText: 'Alice Admin' }).waitFor()
     await listed
     // From here on the second browser neither reloads nor asks for the list again.
@@ -171,7 +138,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
   }, 60_000)
 
   it('says so when the person cancels on GitHub, and signs in as someone else after', async () => {
-    const { page, errors } = await openApp()
+    const { page, errors } = await demo.open()
     await page.getByRole('button', { name: 'Sign in with GitHub' }).click()
     await page.getByRole('button', { name: 'Cancel' }).click()
     await page
@@ -180,7 +147,7 @@ describe.runIf(chromiumAvailable())('the OAuth demo in a real browser', () => {
       .waitFor()
     expect(new URL(page.url()).pathname).toBe('/')
 
-    await signIn(page, 'carol')
+    await demo.signIn(page, 'carol')
     await page.locator('.who-am-i .user-name', { hasText: 'carol' }).waitFor()
     expect(await page.locator('.who-am-i .pill.role').textContent()).toBe('member')
     expect(errors).toEqual([])
