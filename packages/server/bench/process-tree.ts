@@ -2,6 +2,7 @@
 // /proc: to sum their memory apart from the server's own, and to kill any left behind when the
 // server itself could not stop them (it was killed first).
 import { readdirSync, readFileSync } from 'node:fs'
+import { statFields } from '../src/provisioners/process-table.ts'
 import { rssOf } from './processes.ts'
 
 /** A process as /proc shows it; `started` (clock ticks after boot) tells a reused pid apart. */
@@ -12,10 +13,7 @@ export interface ProcessId {
 
 function stat(pid: number): { state: string; ppid: number; started: string } | null {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // The fields after the command name, which may contain spaces: state is field 3 of
-    // proc(5), ppid field 4, starttime field 22.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    const fields = statFields(pid)
     return { state: fields[0] as string, ppid: Number(fields[1]), started: fields[19] as string }
   } catch {
     return null

@@ -30,14 +30,21 @@ export function processesInGroup(pgid: number): ProcessEntry[] {
 export function readEntry(pid: number): ProcessEntry | null {
   try {
     const cwd = readlinkSync(`/proc/${pid}/cwd`)
-    // Fields 3 and 5 of /proc/<pid>/stat are the state and the pgid; the command name (field
-    // 2) may hold spaces, so count from the closing parenthesis.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const [state = '', , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const [state = '', , pgid] = statFields(pid)
     return { pid, pgid: Number(pgid), cwd, state }
   } catch {
     return null
   }
+}
+
+/**
+ * The fields of `/proc/<pid>/stat` from field 3 of proc(5) on: index 0 is the state, 1 the
+ * ppid, 2 the pgid, 19 the start time. The command name (field 2) may hold spaces, so they are
+ * counted from its closing parenthesis. Throws when the process is gone.
+ */
+export function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
 }
 
 function allProcesses(): ProcessEntry[] {
