@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { eventually, TempDirs } from '@agentapi-proxy/server/testing'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -23,9 +23,16 @@ const SLEEP = 'setTimeout(() => {}, 300_000)'
 
 /**
  * Starts a sleeping node in a group of its own from a shell that exits at once, so that it is
- * left orphaned (parent 1), as the server `npx` had started was; returns its pid.
+ * left orphaned (parent 1), as the server `npx` had started was; returns its pid once it runs
+ * node. While a process execs, the kernel shows it with no arguments and no environment for a
+ * moment, so a scan in that moment would miss it: the scan waits for the settled process, as it
+ * meets it after a real run.
  */
-function leakSleeper(options: { cwd: string; env: NodeJS.ProcessEnv; args?: string[] }): number {
+async function leakSleeper(options: {
+  cwd: string
+  env: NodeJS.ProcessEnv
+  args?: string[]
+}): Promise<number> {
   const script =
     'code="$1"; shift; setsid "$0" -e "$code" "$@" </dev/null >/dev/null 2>&1 & echo $!'
   const args = ['-c', script, process.execPath, SLEEP, ...(options.args ?? [])]
@@ -36,7 +43,18 @@ function leakSleeper(options: { cwd: string; env: NodeJS.ProcessEnv; args?: stri
   })
   const pid = Number(out.trim())
   started.push(pid)
+  await eventually(async () =>
+    cmdlineOf(pid).startsWith(`${process.execPath} -e`) ? true : undefined,
+  )
   return pid
+}
+
+const cmdlineOf = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')
+  } catch {
+    return ''
+  }
 }
 
 const alive = (pid: number) => {
@@ -58,11 +76,14 @@ describe('the leftover scan of a test run', () => {
     const marker = `AGENTAPI_PROXY_TEST_RUN=scan-${randomUUID()}`
     const { AGENTAPI_PROXY_TEST_RUN: _, ...unmarked } = process.env
     mkdirSync(join(root, 'workdir'))
-    const byMarker = leakSleeper({ cwd: elsewhere, env: { ...process.env, ...envOf(marker) } })
+    const byMarker = await leakSleeper({
+      cwd: elsewhere,
+      env: { ...process.env, ...envOf(marker) },
+    })
     // An agent: scrubbed environment, but its workdir is under the run's temp dir.
-    const byCwd = leakSleeper({ cwd: join(root, 'workdir'), env: { PATH: process.env.PATH } })
-    const byArgument = leakSleeper({ cwd: elsewhere, env: unmarked, args: [join(root, 'x')] })
-    const unrelated = leakSleeper({ cwd: elsewhere, env: unmarked })
+    const byCwd = await leakSleeper({ cwd: join(root, 'workdir'), env: { PATH: process.env.PATH } })
+    const byArgument = await leakSleeper({ cwd: elsewhere, env: unmarked, args: [join(root, 'x')] })
+    const unrelated = await leakSleeper({ cwd: elsewhere, env: unmarked })
 
     const found = findLeftovers({ marker, root })
     expect(found.map(({ pid }) => pid).sort()).toEqual([byMarker, byCwd, byArgument].sort())
