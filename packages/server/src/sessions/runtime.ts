@@ -199,6 +199,9 @@ export class SessionRuntime {
 
   /** `record` is the session as its start read it; no read here, which a failing store breaks. */
   async #activate(live: LiveSession, exited: Promise<AgentExit>, record: SessionRecord) {
+    // Idle time counts from here: a start slower than idle_timeout is not idleness, and its
+    // owner has had no chance to send anything yet.
+    live.lastActivity = Date.now()
     live.status = 'active'
     await this.save(live.sessionId, { status: 'active', agent_status: live.agentStatus })
     exited.then((exit) => this.#onAgentExit(live, exit))

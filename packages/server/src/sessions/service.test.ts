@@ -3,7 +3,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
-import { eventually, isAlive, user, useSessionServices } from '../../test/sessions-fixture.ts'
+import {
+  ECHO_AGENT,
+  eventually,
+  isAlive,
+  user,
+  useSessionServices,
+} from '../../test/sessions-fixture.ts'
 import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 import { ANONYMOUS_ADMIN } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
@@ -189,6 +195,26 @@ describe('SessionService', () => {
     } finally {
       clearInterval(keepBusy)
     }
+  })
+
+  it('counts idle time from when the session became active, not from its start', async () => {
+    // The agent takes 2 s to start, longer than the idle timeout.
+    const slow = ['bash', '-c', 'sleep 2; exec "$@"', 'slow-start', ...ECHO_AGENT.command]
+    const { service } = newService({
+      limits: { idleTimeoutMs: 1_500 },
+      agent: { ...ECHO_AGENT, command: slow },
+    })
+    const { session_id } = await service.start(alice, {})
+    await eventually(async () =>
+      (await service.lookup(session_id))?.status === 'active' ? true : undefined,
+    )
+    const activeAt = Date.now()
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    expect((await service.lookup(session_id))?.status).toBe('active')
+    await eventually(async () =>
+      (await service.get(alice, session_id)).status === 'stopped' ? true : undefined,
+    )
+    expect(Date.now() - activeAt).toBeGreaterThan(1_000)
   })
 
   it("gives the agent its owner's role env file, and keeps the role for a restart", async () => {
