@@ -232,6 +232,7 @@ function serve(
     timeouts: {
       connectMs: config.proxy.connect_timeout,
       headersMs: config.proxy.response_timeout,
+      bodyMs: config.proxy.response_timeout,
     },
   })
   // One listener: session paths go to the forwarder (the hot path, no framework), the rest of

@@ -219,16 +219,16 @@ const ServerLimitsSchema = z
     },
   )
 
-// How long the proxy waits on a session's agent, up to its response's headers only: a body, an
-// `/events` stream above all, may stay quiet for minutes (agentapi sends no heartbeats) and ends
-// when the caller leaves. Without a bound, an agent that accepts and never answers would hold
-// each caller, and a socket to it, for as long as the caller waits.
+// How long the proxy waits on a session's agent: for its response's headers, then between two
+// chunks of a body. An `/events` stream is exempt: it may stay quiet for minutes (agentapi sends
+// no heartbeats) and ends when the caller leaves. Without a bound, an agent that accepts and never
+// answers would hold each caller, and a socket to it, for as long as the caller waits.
 const ProxySchema = z.strictObject({
   connect_timeout: DurationSchema.prefault(5)
     .refine((ms) => ms > 0, 'Must be more than 0')
     .describe("to open a connection to a session's agent; past it 502 agent_unavailable"),
   response_timeout: DurationSchema.prefault('2m').describe(
-    "from forwarding a request to the agent's response headers; past it 502 agent_unavailable. agentapi answers POST /message only once the agent has started working; 0: no limit",
+    "from forwarding a request to the agent's response headers, and between two chunks of a body other than an /events stream; past it 502 agent_unavailable, or the connection cut once the body has started. agentapi answers POST /message only once the agent has started working; 0: no limit",
   ),
 })
 

@@ -12,8 +12,10 @@ export interface ForwardTimeouts {
    */
   headersMs: number
   /**
-   * Between two chunks of a response body. None by default: `/events` sends no heartbeats and
-   * a quiet agent leaves the stream silent for minutes; the caller's disconnect ends it.
+   * Between two chunks of a response body that is not an event stream (`proxy.response_timeout`
+   * too). An `/events` stream has none: agentapi sends no heartbeats and a quiet agent leaves it
+   * silent for minutes; the caller's disconnect ends it. The exchange keeps this clock, since
+   * only the response's head says which kind of body follows.
    */
   bodyMs: number
 }
@@ -22,7 +24,7 @@ export interface ForwardTimeouts {
 export const DEFAULT_TIMEOUTS: Readonly<ForwardTimeouts> = Object.freeze({
   connectMs: 5_000,
   headersMs: 120_000,
-  bodyMs: 0,
+  bodyMs: 120_000,
 })
 
 /** One agent's origin: its keep-alive connection pool and what to send it. */
@@ -44,6 +46,11 @@ export class BackendPools {
 
   constructor(timeouts: Readonly<ForwardTimeouts>) {
     this.#timeouts = timeouts
+  }
+
+  /** How long a response body that is not an event stream may stall; 0 means no limit. */
+  get bodyStallMs(): number {
+    return this.#timeouts.bodyMs
   }
 
   /** The backend for a session's base URL (`http://127.0.0.1:9003`). */
@@ -76,11 +83,12 @@ export class BackendPools {
 
   #create(baseUrl: string): Backend {
     const url = new URL(baseUrl)
-    const { connectMs, headersMs, bodyMs } = this.#timeouts
+    const { connectMs, headersMs } = this.#timeouts
+    // undici's body timeout would cut `/events` streams too: the exchange times bodies itself.
     const pool = new Pool(url.origin, {
       connectTimeout: connectMs,
       headersTimeout: headersMs,
-      bodyTimeout: bodyMs,
+      bodyTimeout: 0,
     })
     const backend = { pool, host: agentapiHost(url), basePath: url.pathname.replace(/\/+$/, '') }
     this.#backends.set(baseUrl, backend)

@@ -27,6 +27,10 @@ type Controller = Dispatcher.DispatchController
 
 // One shared reason: aborting on disconnect is routine and must not allocate a stack trace.
 const CLIENT_GONE = Object.freeze(new Error('the caller disconnected'))
+// undici's own code for it, so that the failure reads as slow, not gone.
+const BODY_STALLED = Object.freeze(
+  Object.assign(new Error('the response body stalled'), { code: 'UND_ERR_BODY_TIMEOUT' }),
+)
 
 /**
  * One proxied request/response pair, as undici's dispatch handler: the caller's body streams to
@@ -44,6 +48,10 @@ export class Exchange implements Dispatcher.DispatchHandler {
   #controller: Controller | undefined
   #callerGone = false
   #started = 0
+  /** Fires when a body that is not an event stream has been silent for `bodyStallMs`. */
+  #stall: NodeJS.Timeout | undefined
+  /** The caller is not reading: the silence is ours, not the agent's. */
+  #paused = false
   // Kept from the start: undici detaches `req.socket` once it has sent the request body.
   #socket: Socket | undefined
 
@@ -93,6 +101,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const out = downstreamResponseHeaders(headers, ['x-request-id', requestId])
     this.#context.cors.appendResponseHeaders(req.headers.origin, out)
     const contentType = headers['content-type']
+    this.#watchBody(controller, isEventStream(contentType))
     if (!this.#caller.keepSchemaLinks && isJson(contentType)) {
       this.#holdHead(statusCode, out)
       if (this.#held) return
@@ -102,6 +111,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Controller, chunk: Buffer): void {
     const { res } = this.#caller
+    this.#stall?.refresh()
     let data: Buffer | null = chunk
     if (this.#held) {
       data = this.#held.body.take(chunk)
@@ -109,15 +119,32 @@ export class Exchange implements Dispatcher.DispatchHandler {
     }
     if (res.write(data)) return
     controller.pause()
-    res.once('drain', () => controller.resume())
+    this.#paused = true
+    res.once('drain', () => {
+      this.#paused = false
+      this.#stall?.refresh()
+      controller.resume()
+    })
   }
 
   onResponseEnd(controller: Controller): void {
+    clearTimeout(this.#stall)
     const { res } = this.#caller
     const rest = this.#held?.body.rest()
     if (this.#held && !this.#releaseHead(controller)) return
     res.end(rest ?? undefined)
     this.#log('debug', res.statusCode)
+  }
+
+  // An agent that sends a head and then stalls its body would hold the caller, and a socket to
+  // it, for as long as the caller waits. An event stream may rightly be silent for minutes.
+  #watchBody(controller: Controller, stream: boolean): void {
+    const ms = this.#context.pools.bodyStallMs
+    if (stream || ms <= 0) return
+    this.#stall = setTimeout(() => {
+      if (this.#paused) this.#stall?.refresh()
+      else controller.abort(BODY_STALLED)
+    }, ms)
   }
 
   // Only the first bytes are looked at: agentapi writes `$schema` as the first key. Node would
@@ -159,6 +186,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Controller, error: Error): void {
+    clearTimeout(this.#stall)
     // undici does not catch what this throws, and an uncaught throw would end the process.
     try {
       this.#fail(error)
@@ -191,6 +219,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
   }
 
   #onCallerClose(): void {
+    clearTimeout(this.#stall)
     if (this.#caller.res.writableFinished) return
     this.#callerGone = true
     this.#controller?.abort(CLIENT_GONE)

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type IncomingMessage, request, type ServerResponse } from 'node:http'
 import { describe, expect, it } from 'vitest'
 import { HostCheck } from '../echo-agent/host-check.ts'
 import {
@@ -6,8 +6,10 @@ import {
   closeAfterEach,
   echoRequest,
   FakeDirectory,
+  FrameReader,
   listen,
   OTHER_SESSION,
+  readAll,
   SESSION,
   send,
   startProxy,
@@ -302,6 +304,75 @@ describe('forwarder: an agent that is gone', () => {
     expect(res.status).toBe(502)
     expect(JSON.parse(res.body).detail).toContain('did not answer in time')
     expect(directory.gone).toEqual([])
+  })
+
+  it('answers 502 when a JSON head comes and its body stalls, without reporting the agent gone', async () => {
+    const agent = await backend((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' })
+      res.flushHeaders()
+    })
+    const directory = new FakeDirectory().set(SESSION, { url: agent.url })
+    const proxy = await startProxy({ directory, timeouts: { bodyMs: 200 } })
+    closeLater(proxy)
+    const res = await send(`${proxy.url}/${SESSION}/messages`)
+    expect(res.status).toBe(502)
+    expect(JSON.parse(res.body).detail).toContain('did not answer in time')
+    expect(directory.gone).toEqual([])
+  })
+
+  it('cuts a body that stalls after it started, and keeps serving', async () => {
+    let calls = 0
+    const agent = await backend((_req, res) => {
+      calls += 1
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      if (calls === 1) res.write('half of it')
+      else res.end('all of it')
+    })
+    const directory = new FakeDirectory().set(SESSION, { url: agent.url })
+    const proxy = await startProxy({ directory, timeouts: { bodyMs: 200 } })
+    closeLater(proxy)
+    const started = performance.now()
+    await expect(send(`${proxy.url}/${SESSION}/file`)).rejects.toThrow(/aborted/)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190)
+    expect((await send(`${proxy.url}/${SESSION}/file`)).body).toBe('all of it')
+    expect(directory.gone).toEqual([])
+  })
+
+  it('does not count a caller that stops reading as a stalled body', async () => {
+    const size = 16 * 1024 * 1024
+    const agent = await backend((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' })
+      res.end(Buffer.alloc(size, 1))
+    })
+    const directory = new FakeDirectory().set(SESSION, { url: agent.url })
+    const proxy = await startProxy({ directory, timeouts: { bodyMs: 200 } })
+    closeLater(proxy)
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(`${proxy.url}/${SESSION}/file`).on('response', resolve).on('error', reject).end(),
+    )
+    res.pause()
+    // Long past the body timeout with the proxy's send queue full and the agent held back.
+    await new Promise((resolve) => setTimeout(resolve, 800))
+    expect((await readAll(res)).body).toHaveLength(size)
+  })
+
+  it('keeps an event stream open through a silence longer than the body timeout', async () => {
+    const agent = await backend((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' })
+      res.write('event: status_change\ndata: {"status":"stable"}\n\n')
+      setTimeout(() => res.write('event: status_change\ndata: {"status":"running"}\n\n'), 600)
+    })
+    const directory = new FakeDirectory().set(SESSION, { url: agent.url })
+    const proxy = await startProxy({ directory, timeouts: { bodyMs: 200 } })
+    closeLater(proxy)
+    const res = await new Promise<IncomingMessage>((resolve, reject) =>
+      request(`${proxy.url}/${SESSION}/events`).on('response', resolve).on('error', reject).end(),
+    )
+    const frames = new FrameReader(res)
+    expect(await frames.next()).toContain('"stable"')
+    expect(await frames.next()).toContain('"running"')
+    expect(frames.ended).toBe(false)
+    res.destroy()
   })
 
   it('answers 502 without reporting the agent gone when it answers garbage', async () => {
