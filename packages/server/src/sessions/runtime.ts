@@ -199,11 +199,14 @@ export class SessionRuntime {
 
   /** `record` is the session as its start read it; no read here, which a failing store breaks. */
   async #activate(live: LiveSession, exited: Promise<AgentExit>, record: SessionRecord) {
+    // The row first: other replicas route by it, so a caller told "active" here must not get
+    // "starting" from a replica that reads the store a moment later.
+    await this.save(live.sessionId, { status: 'active', agent_status: live.agentStatus })
+    if (live.status !== 'starting') return // a stop came in meanwhile and owns the outcome
     // Idle time counts from here: a start slower than idle_timeout is not idleness, and its
     // owner has had no chance to send anything yet.
     live.lastActivity = Date.now()
     live.status = 'active'
-    await this.save(live.sessionId, { status: 'active', agent_status: live.agentStatus })
     exited.then((exit) => this.#onAgentExit(live, exit))
     let pending = record.initial_message_sent ? null : record.initial_message
     void followAgent(

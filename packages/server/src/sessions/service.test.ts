@@ -13,8 +13,9 @@ import {
 import { AGENT_SECRET_HEADER } from '../agent-guard/contract.ts'
 import { ANONYMOUS_ADMIN } from '../auth/principal.ts'
 import { AppError } from '../errors.ts'
-import type { MemorySessionStore } from '../store/memory.ts'
+import { MemorySessionStore } from '../store/memory.ts'
 import { sparseRecord } from '../store/sample-records.ts'
+import type { SessionRecord } from '../store/session-record.ts'
 import { TempDirs } from '../testing/temp-dir.ts'
 import { RepositoryPolicy } from './repository-policy.ts'
 
@@ -195,6 +196,25 @@ describe('SessionService', () => {
     } finally {
       clearInterval(keepBusy)
     }
+  })
+
+  it('says a session is active only once its row does, as other replicas read it', async () => {
+    // A store that takes 300 ms to record the activation, as a loaded database might.
+    class SlowToActivate extends MemorySessionStore {
+      override async update(id: string, patch: Partial<SessionRecord>) {
+        if (patch.status === 'active') await new Promise((resolve) => setTimeout(resolve, 300))
+        return super.update(id, patch)
+      }
+    }
+    const store = new SlowToActivate()
+    const { service } = newService({ store })
+    const { session_id } = await service.start(alice, {})
+    const stored = await eventually(async () =>
+      (await service.lookup(session_id))?.status === 'active'
+        ? ((await store.get(session_id))?.status ?? null)
+        : undefined,
+    )
+    expect(stored).toBe('active')
   })
 
   it('counts idle time from when the session became active, not from its start', async () => {
