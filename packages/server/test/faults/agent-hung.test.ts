@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { eventually } from '../../src/testing/eventually.ts'
 import { type FaultSetup, faultSetup, startFaultServer, stopAll } from '../fault-server.ts'
 import type { ServerProcess } from '../server-process.ts'
-import { agentProcesses, answerOf, connectionsTo, openFds } from './agent-faults.ts'
+import { agentProcesses, answerOf, connectionsTo, openFds, readUntil } from './agent-faults.ts'
 
 // Issue 18: an agent that takes requests and never answers them, through a real server process.
 // Without a bound on the wait each caller, and a socket to the agent, would be held for as long
@@ -138,6 +138,38 @@ describe('an agent that accepts requests and never answers', () => {
     )
     expect(health.max).toBeLessThan(2_000)
   }, 120_000)
+
+  it('that stalls halfway through an answer has the caller cut after proxy.response_timeout, while its quiet /events stream stays open', async () => {
+    const { server } = await startServer()
+    const { id } = await activeSession(server, { FAULT_AGENT: 'stalls' })
+    const events = await fetch(`${server.url}/${id}/events`)
+    const stream = (events.body as ReadableStream<Uint8Array>).getReader()
+    await readUntil(stream, (text) => text.includes('status_change'))
+
+    const started = performance.now()
+    const res = await fetch(`${server.url}/${id}/messages`)
+    expect(res.status).toBe(200)
+    const cut = await res.text().then(
+      () => null,
+      (error: Error) => error,
+    )
+    const cutAfter = Math.round(performance.now() - started)
+    expect(cut).toBeInstanceOf(Error)
+    expect(cutAfter).toBeGreaterThanOrEqual(RESPONSE_TIMEOUT_MS - 50)
+
+    // The event stream has been silent longer than the timeout, and is still open.
+    const more = stream.read()
+    const quiet = await Promise.race([
+      more.then(() => 'ended or spoke'),
+      new Promise((resolve) => setTimeout(() => resolve('open'), 500)),
+    ])
+    expect(quiet).toBe('open')
+    await stream.cancel()
+    // Slow, not gone: the session stays active.
+    const session = await (await fetch(`${server.url}/sessions/${id}`)).json()
+    expect(session.status).toBe('active')
+    console.info(`agent stalls mid-answer: caller cut ${cutAfter} ms after its request`)
+  }, 60_000)
 
   it('that does not even answer readiness fails its start after session.startup_timeout, and leaves nothing running', async () => {
     const { setup, server } = await startServer({ startup_timeout: '3s' })
