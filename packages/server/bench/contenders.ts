@@ -68,15 +68,18 @@ export async function startOurs(): Promise<Ours> {
   }
 }
 
+// Stable, not only active: a message sent while the agent still starts up is refused (500).
 async function activePort(url: string, id: string): Promise<number> {
   for (let tries = 0; tries < 400; tries++) {
     const session = (await (await fetch(`${url}/sessions/${id}`)).json()) as {
       status: string
+      agent_status: string | null
       port: number | null
       error: string | null
     }
-    if (session.status === 'active' && session.port) return session.port
-    if (session.status !== 'starting')
+    const ready = session.status === 'active' && session.agent_status === 'stable'
+    if (ready && session.port) return session.port
+    if (session.status !== 'starting' && session.status !== 'active')
       throw new Error(`bench session ${session.status}: ${session.error}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
