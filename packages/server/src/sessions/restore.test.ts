@@ -181,6 +181,41 @@ describe.each([
   )
 
   it.skipIf(skip)(
+    'after a crash between starting an agent and saving its address, starts it again with one agent',
+    async () => {
+      const s = setup(sandbox)
+      const first = await start(s)
+      const [session] = await startSessions(first, 1)
+      const id = session?.session_id as string
+      const orphans = agentPids(s)
+      expect(orphans).toHaveLength(1)
+      first.child.kill('SIGKILL')
+      await first.exited
+      // The row as such a crash leaves it: still starting, no address, no handle; the agent runs.
+      const db = new Database(JSON.parse(readFileSync(s.configFile, 'utf8')).persistence.path)
+      db.prepare(
+        "update sessions set status = 'starting', agent_status = null, agent_url = null, handle = null where session_id = ?",
+      ).run(id)
+      db.close()
+
+      const second = await start(s)
+      try {
+        await untilActive(second, id)
+        await talksThroughProxy(second, id)
+        // The agent nobody had an address for is gone; the session has exactly one.
+        await eventually(async () => (orphans.some(isAlive) ? undefined : true))
+        const now = agentPids(s)
+        expect(now).toHaveLength(1)
+        expect(now).not.toEqual(orphans)
+      } finally {
+        second.child.kill('SIGTERM')
+        await second.exited
+      }
+    },
+    60_000,
+  )
+
+  it.skipIf(skip)(
     'stops an agent of ours that has no live session any more',
     async () => {
       const s = setup(sandbox)
